@@ -1,0 +1,53 @@
+"""Najda's web application: webhooks in, cases out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from triage.config import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app. Nothing connects until a request or a command needs it."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["najda.settings"] = settings
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from triage import errors, jobqueue
+    from triage.cli import register_cli
+    from triage.extensions import db, migrate
+    from triage.health import bp as health_bp
+    from triage.webhooks import bp as webhooks_bp
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    jobqueue.init_app(app, settings.redis_url or "redis://127.0.0.1:6379/0")
+    errors.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(webhooks_bp)
+    register_cli(app)
+    return app
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    if url.startswith("sqlite"):
+        # The web server and the workers share one file: wait for the writer instead of failing at once.
+        return {"connect_args": {"timeout": 15}}
+    # pre_ping: a database restart costs one retried checkout, not a 500 for every pooled connection.
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -1,0 +1,64 @@
+"""Operator commands: ``flask --app wsgi <command>``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from triage.extensions import db
+from triage.models import OnCallShift, Responder, Team, utcnow
+
+DEMO_TEAMS = (
+    # slug, name, labels
+    ("crisis", "Crisis line", ["self_harm", "imminent_danger", "disaster", "*"]),
+    ("dv", "Domestic violence", ["domestic_violence"]),
+    ("child", "Child protection", ["child_protection"]),
+)
+DEMO_PHONES = ("+966500000001", "+966500000002", "+966500000003")
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo teams, one on-call responder each, covering the next 30 days. Safe to run twice."""
+        created = seed_demo_data()
+        click.echo(f"demo data: {created} new rows")
+
+    @app.cli.command("sweep")
+    def sweep_command() -> None:
+        """Re-enqueue unfinished work from the database (what the cron process does every few seconds)."""
+        from workers.jobs import sweep
+
+        click.echo(str(sweep()))
+
+
+def seed_demo_data() -> int:
+    created = 0
+    now = utcnow()
+    for (slug, name, labels), phone in zip(DEMO_TEAMS, DEMO_PHONES, strict=True):
+        team = db.session.execute(select(Team).where(Team.slug == slug)).scalar_one_or_none()
+        if team is None:
+            team = Team(slug=slug, name=name, labels=labels)
+            db.session.add(team)
+            db.session.flush()
+            created += 1
+        responder = db.session.execute(select(Responder).where(Responder.phone == phone)).scalar_one_or_none()
+        if responder is None:
+            responder = Responder(team_id=team.id, name=f"Demo {name} on-call", phone=phone, language="ar")
+            db.session.add(responder)
+            db.session.flush()
+            created += 1
+        covered = db.session.execute(
+            select(OnCallShift).where(OnCallShift.responder_id == responder.id, OnCallShift.ends_at > now)
+        ).first()
+        if covered is None:
+            db.session.add(
+                OnCallShift(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(minutes=1),
+                            ends_at=now + timedelta(days=30))
+            )
+            created += 1
+    db.session.commit()
+    return created

@@ -1,0 +1,84 @@
+"""Redis connection and RQ queues: transport only, never the truth.
+
+Every job is named by a deterministic id (``classify-42``), so a job that is already waiting is not queued twice,
+and the sweeper can re-enqueue anything the database says is unfinished after Redis lost its memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+# Paging jobs drain before classification jobs: a worker takes queues in this order.
+QUEUE_NAMES: tuple[str, ...] = ("najda-pages", "najda-classify")
+PAGES, CLASSIFY = QUEUE_NAMES
+_DONE = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+
+
+class JobQueues:
+    def __init__(self, redis_url: str) -> None:
+        # Short timeouts: a webhook must answer fast even when Redis is gone (the sweeper catches up).
+        self.redis = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        self.queues = {name: Queue(name, connection=self.redis) for name in QUEUE_NAMES}
+
+    def enqueue(self, queue: str, func: str, *args: Any, job_id: str, **options: Any) -> bool:
+        """Queue ``func(*args)`` once under ``job_id``; True if it is (now) waiting, False if Redis is down."""
+        q = self.queues[queue]
+        try:
+            try:
+                q.enqueue(func, *args, job_id=job_id, unique=True, **options)
+            except DuplicateJobError:
+                if not self._replace_finished(job_id):
+                    return True  # already waiting or running: nothing to do
+                q.enqueue(func, *args, job_id=job_id, unique=True, **options)
+            return True
+        except (RedisError, OSError) as exc:
+            log.warning("enqueue %s failed, the sweeper will retry: %s", job_id, type(exc).__name__)
+            return False
+
+    def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str) -> bool:
+        from datetime import timedelta
+
+        q = self.queues[queue]
+        try:
+            self._replace_finished(job_id)
+            q.enqueue_in(timedelta(seconds=seconds), func, *args, job_id=job_id)
+            return True
+        except (RedisError, OSError) as exc:
+            log.warning("schedule %s failed, the reconciler will retry: %s", job_id, type(exc).__name__)
+            return False
+
+    def _replace_finished(self, job_id: str) -> bool:
+        """Delete a finished/failed job of that id so a new run can take its place."""
+        try:
+            job = Job.fetch(job_id, connection=self.redis)
+        except NoSuchJobError:
+            return True
+        if job.get_status(refresh=False) in _DONE:
+            job.delete()
+            return True
+        return False
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except (RedisError, OSError):
+            return False
+
+
+def init_app(app: Flask, redis_url: str) -> None:
+    app.extensions["najda.jobs"] = JobQueues(redis_url)
+
+
+def jobs() -> JobQueues:
+    queues: JobQueues = current_app.extensions["najda.jobs"]
+    return queues

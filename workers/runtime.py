@@ -1,0 +1,54 @@
+"""What a worker process loads once: the Flask app (for its config and database) and the classifier.
+
+Loaded in the parent before RQ forks a work-horse per job, so every job starts with the model in memory.
+In tests, a job run by ``SimpleWorker`` inside a test's app context uses that app instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, has_app_context
+
+from classifiers import Classifier, load_classifier
+from triage.config import Settings
+
+_state: dict[str, object] = {}
+
+
+def preload(app: Flask | None = None, with_classifier: bool = True) -> Flask:
+    """Create the app and load the classifier; call in the worker's parent process before forking."""
+    if app is None:
+        from triage import create_app
+
+        app = create_app()
+    _state["app"] = app
+    if with_classifier:
+        classifier()
+    return app
+
+
+def classifier() -> Classifier:
+    loaded = _state.get("classifier")
+    if loaded is None:
+        loaded = _state["classifier"] = load_classifier()
+    assert isinstance(loaded, Classifier)
+    return loaded
+
+
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    if has_app_context():
+        yield current_app._get_current_object()  # type: ignore[attr-defined]
+        return
+    app = _state.get("app")
+    if not isinstance(app, Flask):
+        app = preload()
+    with app.app_context():
+        yield app
+
+
+def settings() -> Settings:
+    value: Settings = current_app.extensions["najda.settings"]
+    return value
