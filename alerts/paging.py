@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from alerts.oncall import on_call
 from alerts.templates import case_link, render_page
-from alerts.twilio_client import SendOutcome, send_sms
+from alerts.twilio_client import SendOutcome
 from triage.cases import is_urgent, record_event
 from triage.config import Settings
 from triage.extensions import db

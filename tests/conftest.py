@@ -113,7 +113,7 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     redis: Redis = request.getfixturevalue("redis")
     fake: FakeTwilioServer = request.getfixturevalue("fake_twilio")
     redis.flushdb()
-    fake.reset()
+    fake.state.reset()
     yield
     with app.app_context():
         db.session.remove()

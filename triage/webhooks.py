@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import ModuleType
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import Headers
 
 from triage.channels import InboundMessage, generic
 from triage.config import Settings
@@ -32,7 +33,7 @@ def public_url() -> str:
 def read_verified_body(adapter: ModuleType) -> bytes:
     """Raw body, after the adapter's signature check; 401 before anything is parsed or stored."""
     body = request.get_data(cache=True)
-    verify: Callable[[Mapping[str, str], bytes, Settings, str], bool] = adapter.verify
+    verify: Callable[[Headers, bytes, Settings, str], bool] = adapter.verify
     if not verify(request.headers, body, settings(), public_url()):
         abort(401, description="missing or invalid signature")
     return body

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         cron = CronScheduler(connection=connection, logging_level=logging.INFO)
         cron.register(jobs.sweep, queue_name=CLASSIFY, interval=interval, job_timeout=120, result_ttl=60)
-        cron.start()
+        cron.start()  # type: ignore[no-untyped-call]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,17 @@ from alerts.twilio_client import SendOutcome, build_client, send_sms
 from triage.cases import apply_classification, is_urgent
 from triage.extensions import db
 from triage.jobqueue import CLASSIFY, PAGES, JobQueues
-from triage.models import Case, CaseEvent, CaseStatus, Classification, Contact, Message, MessageStatus, Page, utcnow
+from triage.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Classification,
+    Contact,
+    Message,
+    MessageStatus,
+    Page,
+    utcnow,
+)
 from workers.runtime import app_context, classifier, settings
 
 log = logging.getLogger(__name__)
