@@ -626,7 +626,9 @@ class BackgroundServer:
         self._server = make_server(
             self.host, self.port, self.app, threaded=True, request_handler=_OneRequestPerConnection
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="wsgi-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="wsgi-server", daemon=True
+        )
         self._thread.start()
         return self
 
