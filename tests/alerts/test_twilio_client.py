@@ -178,7 +178,9 @@ def test_segments(body: str, expected: tuple[str, int]) -> None:
 
 
 def test_place_call_returns_a_call_sid(fake: FakeTwilioServer, client: Any) -> None:
-    twiml = gather_twiml([("ar-SA", "اضغط ١ للاستلام"), ("en-US", "Press 1 to acknowledge")], "http://x.test/g")
+    twiml = gather_twiml(
+        [("ar-SA", "اضغط ١ للاستلام"), ("en-US", "Press 1 to acknowledge")], "http://x.test/g"
+    )
 
     outcome = place_call(client, RESPONDER, FROM_NUMBER, twiml, status_callback=None)
 
