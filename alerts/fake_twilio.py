@@ -626,7 +626,9 @@ class BackgroundServer:
         self._server = make_server(
             self.host, self.port, self.app, threaded=True, request_handler=_OneRequestPerConnection
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="wsgi-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="wsgi-server", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -680,9 +682,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m alerts.fake_twilio", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5031)
-    parser.add_argument(
-        "--auth-token", default=os.environ.get("NAJDA_TWILIO_AUTH_TOKEN", DEFAULT_AUTH_TOKEN)
-    )
+    parser.add_argument("--auth-token", default=os.environ.get("NAJDA_TWILIO_AUTH_TOKEN", DEFAULT_AUTH_TOKEN))
     parser.add_argument("--account-sid", default=None, help="accept only this account (default: any AC...)")
     parser.add_argument("--callback-delay", type=float, default=0.2, help="seconds before status callbacks")
     args = parser.parse_args(argv)

@@ -1,0 +1,1 @@
+"""Najda test suite."""

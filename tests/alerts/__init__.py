@@ -1,0 +1,1 @@
+"""Tests for alerts/: the Twilio client and the fake Twilio server."""
