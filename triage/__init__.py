@@ -22,6 +22,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["najda.settings"] = settings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The Twilio SDK logs request parameters at INFO: phone numbers must not reach the logs.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
 
     from triage import errors, jobqueue
     from triage.cli import register_cli
