@@ -42,7 +42,8 @@ def worker(settings: Settings, app: Flask, tmp_path: Path) -> Iterator[subproces
         "NAJDA_DATABASE_URL": settings.database_url, "NAJDA_REDIS_URL": settings.redis_url,
         "NAJDA_INSTANCE_PATH": settings.instance_path, "NAJDA_PUBLIC_URL": settings.public_url,
         "NAJDA_GENERIC_SECRET": settings.generic_secret, "NAJDA_TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
-        "NAJDA_TWILIO_AUTH_TOKEN": settings.twilio_auth_token, "NAJDA_TWILIO_API_BASE_URL": settings.twilio_api_base_url,
+        "NAJDA_TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "NAJDA_TWILIO_API_BASE_URL": settings.twilio_api_base_url,
         "NAJDA_TWILIO_FROM": settings.twilio_from, "NO_PROXY": "127.0.0.1,localhost",
     }
     log = (tmp_path / "worker.log").open("wb")
