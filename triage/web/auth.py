@@ -45,7 +45,8 @@ def _count_failure(email: str) -> None:
         pipe = jobs().redis.pipeline()
         for key, _ in _counter_keys(email):
             pipe.incr(key)
-            pipe.expire(key, LOGIN_WINDOW_SECONDS, nx=True)
+            # Sliding window: the count clears 15 minutes after the last failure (EXPIRE NX needs Redis 7).
+            pipe.expire(key, LOGIN_WINDOW_SECONDS)
         pipe.execute()
     except (RedisError, OSError):
         log.warning("login failure not counted (Redis down)")
