@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from triage.extensions import db
@@ -59,7 +60,7 @@ def seed_demo_users() -> int:
 
 
 def register(app: Flask) -> None:
-    users = click.Group("users", help="Staff accounts.")
+    users = AppGroup("users", help="Staff accounts.")
 
     @users.command("create")
     @click.option("--email", required=True)

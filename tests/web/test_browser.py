@@ -111,6 +111,10 @@ def test_p1_arrives_live_and_is_acknowledged(
     page.wait_for_url(f"{live_server}/queue")
     page.wait_for_selector("#live-state.on", timeout=10_000)  # the event stream is connected
     assert page.locator("tr[data-case-id]").count() == 0
+    page.keyboard.press("Shift+H")  # quick hide blanks the screen, Escape brings it back
+    assert page.locator("#quick-hide").is_visible() and not page.locator("table.queue").is_visible()
+    page.keyboard.press("Escape")
+    assert page.locator("table.queue").is_visible()
 
     post_message(live_server, "زوجي يضربني الحين وقفل علي الباب، ساعدوني", sender="browser-1")
     row = page.wait_for_selector("tr[data-priority=P1]", timeout=15_000)  # no reload: SSE brought it

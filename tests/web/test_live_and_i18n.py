@@ -71,6 +71,10 @@ def test_demo_replay_posts_the_sample_through_the_signed_webhook(app: Flask, liv
     with app.app_context():
         texts = db.session.execute(select(Message.text).order_by(Message.id)).scalars().all()
     assert texts == [item["text"] for item in sample[:5]]
+    result = app.test_cli_runner().invoke(args=["demo", "replay", "--rate", "0", "--limit", "2",
+                                                "--url", f"{live_server}/webhooks/generic"])
+    assert result.exit_code == 0, result.output
+    assert "sent 2 messages" in result.output and "2 accepted" in result.output
 
 
 def test_arabic_interface_is_right_to_left(app: Flask, world: World) -> None:
@@ -104,3 +108,20 @@ def test_highlight_merges_overlaps_and_ignores_bad_spans() -> None:
     ])
     assert pieces == [Piece("ab"), Piece("cde", "x", "r1"), Piece("fg", "y", "r2"), Piece("hij")]
     assert "".join(p.text for p in pieces) == "abcdefghij"
+
+
+def test_arabic_catalogue_is_complete_and_compiled(repo_root: object) -> None:
+    from io import BytesIO
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(str(repo_root)) / "triage" / "translations" / "ar" / "LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as f:
+        catalog = read_po(f)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert not untranslated
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), "run `make translations`"

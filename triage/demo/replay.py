@@ -16,6 +16,7 @@ from typing import Any
 import click
 import requests
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from triage.channels.generic import SIGNATURE_HEADER, sign
 
@@ -47,7 +48,7 @@ def replay(url: str, secret: str, rate: float, limit: int | None = None,
 
 
 def register(app: Flask) -> None:
-    demo = click.Group("demo", help="Demo helpers.")
+    demo = AppGroup("demo", help="Demo helpers.")
 
     @demo.command("replay")
     @click.option("--rate", default=1.0, show_default=True, help="messages per second")
