@@ -60,7 +60,16 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         abort(404)
     form = UserForm(obj=user, team_id=user.team_id or 0, role=user.role.value)
     form.team_id.choices = _team_choices()
+    status = 200
     if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        clash = db.session.execute(
+            select(User.id).where(func.lower(User.email) == email, User.id != user.id)
+        ).first()
+        if clash is not None:
+            form.email.errors = [*form.email.errors, "exists"]
+            return render_template("user_edit.html", user=user, form=form), 409
+        user.email = email
         user.name = form.name.data or user.name
         user.role = Role(form.role.data)
         user.team_id = form.team_id.data or None
@@ -73,7 +82,8 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             user.session_version += 1
         db.session.commit()
         return redirect(url_for("admin.users"))
-    status = 400 if form.is_submitted() else 200
+    if form.is_submitted():
+        status = 400
     return render_template("user_edit.html", user=user, form=form), status
 
 

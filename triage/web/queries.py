@@ -130,6 +130,12 @@ def case_notes(case: Case) -> list[CaseNote]:
     return list(db.session.execute(stmt).scalars())
 
 
+def channel_names() -> list[str]:
+    """Known channels plus any a newer adapter has written, so the filter never hides a case."""
+    seen = set(db.session.execute(select(Case.channel).distinct()).scalars())
+    return sorted(set(CHANNELS) | seen)
+
+
 def team_slugs() -> list[tuple[str, str]]:
     return [(t.slug, t.name) for t in db.session.execute(select(Team).order_by(Team.name)).scalars()]
 

@@ -11,7 +11,7 @@ from triage.extensions import db
 from triage.live import event_stream, redis_url, subscriber
 from triage.web.forms import LABEL_CHOICES
 from triage.web.guard import allowed, me
-from triage.web.queries import CHANNELS, STATUSES, QueueFilters, compute_stats, queue_rows, team_slugs
+from triage.web.queries import STATUSES, QueueFilters, channel_names, compute_stats, queue_rows, team_slugs
 
 bp = Blueprint("queue", __name__)
 @bp.get("/queue")
@@ -20,7 +20,7 @@ def queue() -> ResponseReturnValue:
     filters = QueueFilters.from_args(request.args)
     return render_template(
         "queue.html", rows=queue_rows(me(), filters), filters=filters, teams=team_slugs(),
-        labels=LABEL_CHOICES, channels=CHANNELS, statuses=STATUSES, restricted=RESTRICTED_LABELS,
+        labels=LABEL_CHOICES, channels=channel_names(), statuses=STATUSES, restricted=RESTRICTED_LABELS,
     )
 
 
