@@ -77,6 +77,8 @@ def test_resolve_note_reassign_and_escalate(app: Flask, world: World, redis: Red
     with app.app_context():
         assert db.session.execute(select(CaseNote.text)).scalar_one() == "Spoke to her sister."
     assert client.post("/cases/RSLV/ack", data={"csrf_token": csrf_token(client)}).status_code == 409
+    timeline = client.get("/cases/RSLV/timeline").get_data(as_text=True)
+    assert "after: Huda" in timeline  # the trail keeps ids; the page shows names
 
 
 def test_label_correction_is_kept_as_reviewed_training_data(app: Flask, world: World) -> None:

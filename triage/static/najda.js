@@ -85,10 +85,7 @@
       sound.checked = localStorage.getItem("najda-sound") === "1";
       sound.addEventListener("change", function () { localStorage.setItem("najda-sound", sound.checked ? "1" : "0"); });
     }
-    var filters = document.getElementById("filters");
-    if (filters) filters.querySelectorAll("select").forEach(function (s) {
-      s.addEventListener("change", function () { filters.submit(); });
-    });
+    // Filters apply on the Filter button only: submitting on "change" would fire on every arrow key.
     function refresh() {
       fetch(table.dataset.rowsUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (r) { if (r.status === 401 || r.redirected) { location.reload(); } return r.text(); })

@@ -107,10 +107,18 @@ class TimelineEntry:
 
 def case_timeline_entries(case: Case) -> list[TimelineEntry]:
     """CaseEvents and Pages, oldest first. (To be replaced by alerts.timeline.case_timeline after merging.)"""
-    entries = [
-        TimelineEntry(e.at, e.kind, e.actor, dict(e.detail or {}))
-        for e in db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars()
-    ]
+    responders = _names(Responder)
+    teams = _names(Team)
+    entries = []
+    for e in db.session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars():
+        detail = dict(e.detail or {})
+        # Ids are what the trail keeps; people read names.
+        lookup = responders if e.kind == "reassigned" else teams if e.kind == "team_changed" else None
+        if lookup is not None:
+            for key in ("before", "after"):
+                if isinstance(detail.get(key), int):
+                    detail[key] = lookup.get(detail[key], detail[key])
+        entries.append(TimelineEntry(e.at, e.kind, e.actor, detail))
     pages = db.session.execute(
         select(Page, Responder.name).outerjoin(Responder, Responder.id == Page.responder_id)
         .where(Page.case_id == case.id)
@@ -123,6 +131,10 @@ def case_timeline_entries(case: Case) -> list[TimelineEntry]:
         ))
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def _names(model: Any) -> dict[int, str]:
+    return {row.id: row.name for row in db.session.execute(select(model.id, model.name))}
 
 
 def case_notes(case: Case) -> list[CaseNote]:
