@@ -125,7 +125,13 @@
     function refresh() {
       fetch(box.dataset.timelineUrl, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null) tl.innerHTML = html; tick(); })
+        .then(function (html) {
+          if (html === null) return;
+          tl.innerHTML = html;
+          var list = tl.querySelector("ol"), status = document.getElementById("case-status");
+          if (list && status) status.textContent = list.dataset.statusName;  // someone else acknowledged
+          tick();
+        })
         .catch(function () {});
     }
     live(box.dataset.streamUrl, refresh, function (data) { return String(data.case_id) === caseId; });
