@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate seed worker clean
+.PHONY: run test lint migrate seed worker clean translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(STAMP)
 
 migrate: $(STAMP)
 	$(PY) -m flask --app wsgi db upgrade
+
+## translations: re-extract the interface strings and compile the Arabic catalogue
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o triage/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i triage/translations/messages.pot -d triage/translations
+	$(VENV)/bin/pybabel compile -d triage/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The Twilio SDK logs request parameters at INFO: phone numbers must not reach the logs.
     logging.getLogger("twilio").setLevel(logging.WARNING)
 
-    from triage import errors, jobqueue
+    from triage import errors, jobqueue, web
     from triage.cli import register_cli
     from triage.extensions import db, enable_sqlite_concurrency, migrate
     from triage.health import bp as health_bp
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    web.init_app(app, settings)
     register_cli(app)
     return app
 

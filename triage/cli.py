@@ -24,8 +24,12 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo teams, one on-call responder each, covering the next 30 days. Safe to run twice."""
+        from triage.staff_cli import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
+
         created = seed_demo_data()
+        created += seed_demo_users()
         click.echo(f"demo data: {created} new rows")
+        click.echo(f"demo sign-in (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in DEMO_USERS))
 
     @app.cli.command("sweep")
     def sweep_command() -> None:
@@ -33,6 +37,12 @@ def register_cli(app: Flask) -> None:
         from workers.jobs import sweep
 
         click.echo(str(sweep()))
+
+    from triage.demo.replay import register as register_demo
+    from triage.staff_cli import register as register_users
+
+    register_users(app)
+    register_demo(app)
 
 
 def seed_demo_data() -> int:

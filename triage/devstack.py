@@ -15,6 +15,7 @@ from pathlib import Path
 
 from triage.config import DEMO_VALUES
 from triage.embedded_redis import EmbeddedRedis
+from triage.staff_cli import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_TWILIO_PORT = 5031
@@ -48,7 +49,10 @@ def run(env: dict[str, str]) -> int:
     subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True)
     commands = {
         "fake-twilio": [python, "-m", "alerts.fake_twilio", "--port", str(FAKE_TWILIO_PORT)],
-        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", "2", "--threads", "4",
+        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", "2",
+                # gthread: each live page holds one thread for at most a minute (the stream then ends and
+                # the browser reconnects), so 2 x 32 threads serve dozens of screens and still answer requests.
+                "--worker-class", "gthread", "--threads", "32",
                 "--access-logfile", "-", "wsgi:app"],
         "worker": [python, "-m", "workers", "worker"],
         "cron": [python, "-m", "workers", "cron"],
@@ -95,7 +99,13 @@ Najda is running.
   database       {env.get("NAJDA_DATABASE_URL") or "sqlite: instance/najda.sqlite3"}
   generic secret {env["NAJDA_GENERIC_SECRET"]}
 
+Sign in at http://127.0.0.1:5000/login  (password {DEMO_PASSWORD} for every demo account)
+  responder@najda.demo   responder, crisis line      supervisor@najda.demo  supervisor (sees every case)
+  dv@najda.demo          domestic-violence worker    analyst@najda.demo     analyst (figures only)
+  cp@najda.demo          child-protection worker     admin@najda.demo       admin (users; case text only with a reason)
+
 Try:  .venv/bin/python -m triage.demo_post "زوجي يضربني الحين ساعدوني"
+      .venv/bin/flask --app wsgi demo replay --rate 1     (a bilingual sample, one message a second)
 Ctrl-C stops everything.
 """,
         flush=True,

@@ -1,10 +1,10 @@
-"""JSON errors everywhere: a client always learns why, and a failure is never an HTML 500 page."""
+"""JSON errors for machines (webhooks, /api/): a client always learns why. Staff pages get an HTML page."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
+        from triage.web import is_machine_path, render_error
+
+        if not is_machine_path(request.path) and request.accept_mimetypes.accept_html:
+            return render_error(exc)  # staff pages get an HTML page in their language
         return jsonify(error=(exc.name or "error").lower().replace(" ", "_"), reason=exc.description), (
             exc.code or 500
         )

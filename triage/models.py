@@ -215,3 +215,7 @@ class Page(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     responder: Mapped[Responder | None] = relationship()
+
+
+# Staff accounts and case-work tables live in their own module; imported here so metadata (and Alembic) sees them.
+from triage import staff as _staff  # noqa: E402,F401

@@ -16,6 +16,7 @@ from alerts.twilio_client import SendOutcome, build_client, send_sms
 from triage.cases import apply_classification, is_urgent
 from triage.extensions import db
 from triage.jobqueue import CLASSIFY, PAGES, JobQueues
+from triage.live import publish_case_change
 from triage.models import (
     Case,
     CaseEvent,
@@ -92,6 +93,8 @@ def classify_message(message_id: int) -> str:
         update = apply_classification(message, result, window)
         message.status = MessageStatus.CLASSIFIED
         db.session.commit()
+        if update.case is not None:
+            publish_case_change(update.case.id, "opened" if update.opened else "changed")
         if update.case is not None and update.page:
             enqueue_page(update.case.id)
         log.info("message %s classified %s", message_id, result.urgency)
@@ -116,6 +119,7 @@ def page_on_call(case_id: int) -> str:
         except RetryablePageFailure:
             db.session.rollback()
             raise
+        publish_case_change(case_id, "paged")
         return result.skipped_reason or f"sent {result.sent}"
 
 

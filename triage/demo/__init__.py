@@ -1,0 +1,1 @@
+"""Demo material written by the Najda team (no third-party data)."""
