@@ -43,10 +43,9 @@ def read_verified_body(adapter: ModuleType) -> bytes:
 
 
 def ingest(items: list[InboundMessage]) -> list[int]:
-    """Store, commit, then enqueue classification; returns the message ids. Redis down loses nothing:
-    the rows stay ``received`` and the sweeper enqueues them later."""
+    """Store (committed on return), then enqueue classification; returns the message ids. Redis down loses
+    nothing: the rows stay ``received`` and the sweeper enqueues them later."""
     stored = store_messages(items)
-    db.session.commit()
     for row in stored:
         if row.needs_classification:
             jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
