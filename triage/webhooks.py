@@ -46,8 +46,12 @@ def ingest(items: list[InboundMessage]) -> list[int]:
     """Store (committed on return), then enqueue classification; returns the message ids. Redis down loses
     nothing: the rows stay ``received`` and the sweeper enqueues them later."""
     stored = store_messages(items)
+    fresh = [(row.message_id, f"classify-{row.message_id}") for row in stored if row.created
+             and row.needs_classification]
+    if fresh:
+        jobs().enqueue_fresh(CLASSIFY, "workers.jobs.classify_message", fresh)
     for row in stored:
-        if row.needs_classification:
+        if not row.created and row.needs_classification:  # an edit, or a re-delivery not yet classified
             jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
                            job_id=f"classify-{row.message_id}")
     return [row.message_id for row in stored]
