@@ -48,7 +48,8 @@ from triage.embedded_redis import EmbeddedRedis, free_port
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "ingest.lua"
 TEXT = "السلام عليكم، أبغى أعرف موعد صرف الضمان الاجتماعي لهذا الشهر لو سمحتم"
-HALF_OFFSET = 10_000_000  # ids for the half-load phase, apart from the wrk phase's
+ROUND_OFFSET = 1_000_000  # each round's ids apart from the others'
+HALF_OFFSET = 10_000_000  # and the half-load phase's apart from all rounds
 # path, signature header, signature value, content type, body
 Request = tuple[str, str, str, str, bytes]
 
@@ -240,13 +241,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("NAJDA_BENCH_DATABASE_URL", ""))
     parser.add_argument("--redis-url", default=os.environ.get("NAJDA_BENCH_REDIS_URL", ""))
-    parser.add_argument("--seconds", type=int, default=10, help="per endpoint and app")
+    parser.add_argument("--seconds", type=int, default=5, help="per run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/Najda runs per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--endpoints", default=",".join(MAKERS))
-    parser.add_argument("--requests", type=int, default=60_000, help="unique signed requests per endpoint")
+    parser.add_argument("--requests", type=int, default=30_000, help="unique signed requests per run")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -273,18 +275,8 @@ def main() -> int:
         with gunicorn("bench.bare_app:app", bare_port, env, args.workers, args.threads), \
                 gunicorn("wsgi:app", najda_port, env, args.workers, args.threads):
             for endpoint in args.endpoints.split(","):
-                make = MAKERS[endpoint]
-                requests = [make(tag, i, secrets, public_url) for i in range(args.requests)]
-                request_file = scratch / f"{endpoint}.tsv"
-                write_requests(request_file, requests)
-                bare = run_wrk(bare_port, request_file, args.seconds, args.connections, args.wrk_threads)
-                before = max_ids(database_url)[0]
-                ingest = run_wrk(najda_port, request_file, args.seconds, args.connections, args.wrk_threads)
-                stored = count_since(database_url, before)
-                half_requests = [make(tag, HALF_OFFSET + i, secrets, public_url)
-                                 for i in range(int(ingest.rps / 2 * args.seconds) + 1)]
-                half = open_loop(najda_port, half_requests, ingest.rps / 2, args.seconds)
-                row = Row(endpoint, bare, ingest, stored, half)
+                row = measure(endpoint, args, scratch, tag, secrets, public_url, bare_port, najda_port,
+                              database_url)
                 rows.append(row)
                 print_row(row)
     finally:
@@ -300,6 +292,34 @@ def main() -> int:
     if not args.no_docs:
         write_docs(report)
     return 0
+
+
+def measure(endpoint: str, args: argparse.Namespace, scratch: Path, tag: str, secrets: Secrets, public_url: str,
+            bare_port: int, najda_port: int, database_url: str) -> Row:
+    """Alternate bare and Najda runs (the machine's other load then hits both alike); medians of the rounds."""
+    make = MAKERS[endpoint]
+    bare_runs: list[Load] = []
+    najda_runs: list[Load] = []
+    stored = 0
+    for round_no in range(args.rounds):
+        request_file = scratch / f"{endpoint}-{round_no}.tsv"
+        write_requests(request_file, [make(tag, round_no * ROUND_OFFSET + i, secrets, public_url)
+                                      for i in range(args.requests)])
+        bare_runs.append(run_wrk(bare_port, request_file, args.seconds, args.connections, args.wrk_threads))
+        before = max_ids(database_url)[0]
+        najda_runs.append(run_wrk(najda_port, request_file, args.seconds, args.connections, args.wrk_threads))
+        stored += count_since(database_url, before)
+    bare, ingest = median_load(bare_runs), median_load(najda_runs)
+    rate = ingest.rps / 2
+    half_requests = [make(tag, HALF_OFFSET + i, secrets, public_url) for i in range(int(rate * args.seconds) + 1)]
+    half = open_loop(najda_port, half_requests, rate, args.seconds)
+    return Row(endpoint, bare, ingest, stored, half)
+
+
+def median_load(runs: list[Load]) -> Load:
+    return Load(rps=statistics.median(r.rps for r in runs), p50_ms=statistics.median(r.p50_ms for r in runs),
+                p99_ms=statistics.median(r.p99_ms for r in runs), requests=sum(r.requests for r in runs),
+                errors=sum(r.errors for r in runs))
 
 
 def print_row(row: Row) -> None:
@@ -319,8 +339,9 @@ def render(rows: list[Row], args: argparse.Namespace, database_url: str) -> str:
         f"`python -m bench.ingest` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {backend} + Redis on loopback. Both apps served by gunicorn "
         f"`--workers {args.workers} --threads {args.threads}` (as `make run`, access log off for both); wrk "
-        f"`-t{args.wrk_threads} -c{args.connections}` for {args.seconds} s per endpoint and app, every request "
-        "a unique, correctly signed message; no RQ worker running. Najda's path: verify the signature, insert "
+        f"`-t{args.wrk_threads} -c{args.connections}`, {args.rounds} alternating rounds of {args.seconds} s per "
+        "endpoint and app (medians shown), every request a unique, correctly signed message; no RQ worker "
+        "running. Najda's path: verify the signature, insert "
         "the contact and the message, commit, enqueue the classification job. \"Half load\" is an open-loop "
         "run at half Najda's measured rate; latency counts from when each request was due.",
         "",
@@ -334,7 +355,7 @@ def render(rows: list[Row], args: argparse.Namespace, database_url: str) -> str:
             f"| {row.endpoint} | {row.bare.rps:.0f} | {row.ingest.rps:.0f} | {row.ratio:.0%} | "
             f"{row.ingest.p50_ms:.1f} / {row.ingest.p99_ms:.1f} | "
             + (f"{half.rps:.0f} | {half.p50_ms:.1f} / {half.p99_ms:.1f} | " if half else "– | – | ")
-            + f"{row.ingest.errors + (half.errors if half else 0)} | {row.stored} |"
+            + f"{row.ingest.errors + (half.errors if half else 0)} | {row.ingest.requests} / {row.stored} |"
         )
     lines += ["", "Targets: Najda ≥ 30% of the bare ceiling; p99 < 50 ms at half that load.", ""]
     return "\n".join(lines)

@@ -32,6 +32,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from triage.webhooks import bp as webhooks_bp
 
     db.init_app(app)
+    if not settings.database_url.startswith("sqlite"):
+        from triage.dbpool import ping_when_idle
+
+        with app.app_context():
+            ping_when_idle(db.engine)  # creates no connection
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     jobqueue.init_app(app, settings.redis_url or "redis://127.0.0.1:6379/0")
     errors.init_app(app)
@@ -45,8 +50,8 @@ def _engine_options(url: str) -> dict[str, object]:
     if url.startswith("sqlite"):
         # The web server and the workers share one file: wait for the writer instead of failing at once.
         return {"connect_args": {"timeout": 15}}
-    # pre_ping: a database restart costs one retried checkout, not a 500 for every pooled connection.
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    # No pool_pre_ping (a round trip per request): triage.dbpool pings only connections that sat idle.
+    return {"pool_size": 10, "max_overflow": 10}
 
 
 def _migrations_dir() -> str:
