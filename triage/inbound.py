@@ -11,6 +11,7 @@ once, no ORM unit of work (see docs/PERFORMANCE.md, "Ingest").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,14 +44,36 @@ def store_messages(items: Iterable[InboundMessage]) -> list[Stored]:
     now = utcnow()
     engine = db.engine
     if engine.dialect.name == "postgresql":
-        # One statement per message (contact upsert + message insert in a CTE), each its own transaction:
-        # two round trips fewer than BEGIN … COMMIT, and one statement cannot deadlock with another batch.
+        # One autocommitted statement for the whole batch (contacts upserted and messages inserted in a CTE):
+        # one round trip and one WAL flush however many messages, and no BEGIN/COMMIT round trips.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return [_store_one(conn, item, None, now) for item in items]
+            return _store_batch_pg(conn, items, now)
     with engine.begin() as conn:
         contacts = _upsert_contacts(conn, items, now)
         return [_store_one(conn, item, contacts.get((item.channel, clean_text(item.sender_id))), now)
                 for item in items]
+
+
+def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime) -> list[Stored]:
+    rows = [
+        {"ord": n, "channel": item.channel, "platform_message_id": item.platform_message_id,
+         "sender": clean_text(item.sender_id) or None,
+         "display_name": clean_text(item.sender_name) if item.sender_name else None,
+         "text": clean_text(item.text), "lang_hint": item.lang_hint, "thread_id": item.thread_id,
+         "sent_at": item.sent_at.isoformat() if item.sent_at else None,
+         "status": (MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED).value, "raw": item.raw}
+        for n, item in enumerate(items)
+    ]
+    inserted = {(r.channel, r.platform_message_id): r.id
+                for r in conn.execute(_INSERT_BATCH_PG, {"rows": json.dumps(rows, ensure_ascii=False), "now": now})}
+    stored: list[Stored] = []
+    for item in items:
+        new_id = inserted.pop((item.channel, item.platform_message_id), None)
+        if new_id is not None:
+            stored.append(Stored(new_id, True, not item.unparsed))
+        else:  # already there: a re-delivery, an edit, or the same message twice in this batch
+            stored.append(_existing(conn, item, clean_text(item.text)))
+    return stored
 
 
 def _upsert_contacts(
@@ -70,7 +93,7 @@ def _upsert_contacts(
 
 
 def _store_one(conn: Connection, item: InboundMessage, contact_id: int | None, now: datetime) -> Stored:
-    """Insert one message; ``contact_id`` None with a sender means: upsert the contact in the same statement."""
+    """Insert one message (SQLite: its contact is upserted just before, in the same transaction)."""
     status = MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED
     text = clean_text(item.text)
     params = {
@@ -78,16 +101,18 @@ def _store_one(conn: Connection, item: InboundMessage, contact_id: int | None, n
         "text": text, "lang_hint": item.lang_hint, "thread_id": item.thread_id, "sent_at": item.sent_at,
         "received_at": now, "status": status.value, "raw": item.raw,
     }
-    statement = _INSERT_MESSAGE
-    if contact_id is None and item.sender_id:
-        statement = _INSERT_CONTACT_AND_MESSAGE
-        params.update(platform_id=clean_text(item.sender_id), created_at=now,
-                      display_name=clean_text(item.sender_name) if item.sender_name else None)
-    new_id = conn.execute(statement, params).scalar()
+    new_id = conn.execute(_INSERT_MESSAGE, params).scalar()
     if new_id is not None:
         return Stored(new_id, True, status == MessageStatus.RECEIVED)
-    # Already stored (a re-delivery, or a concurrent one that committed first).
-    existing = conn.execute(_FIND_MESSAGE, params).one()
+    return _existing(conn, item, text)
+
+
+def _existing(conn: Connection, item: InboundMessage, text: str) -> Stored:
+    """The stored row for a message that was there already; an edit updates its text and asks for a new
+    classification."""
+    existing = conn.execute(
+        _FIND_MESSAGE, {"channel": item.channel, "platform_message_id": item.platform_message_id}
+    ).one()
     current = MessageStatus(existing.status)
     if item.edited and text != existing.text and current != MessageStatus.UNPARSED:
         conn.execute(_EDIT_MESSAGE, {"message_id": existing.id, "text": text, "raw": item.raw})
@@ -113,23 +138,30 @@ _INSERT_MESSAGE = text(
     " RETURNING id"
 ).bindparams(bindparam("sent_at", type_=UTCDateTime()), bindparam("received_at", type_=UTCDateTime()),
              bindparam("raw", type_=JSON()))
-# PostgreSQL only (SQLite has no INSERT inside WITH). A data-modifying CTE runs exactly once; the contact's
-# DO UPDATE makes RETURNING yield its id whether it was new or not.
-_INSERT_CONTACT_AND_MESSAGE = text(
-    "WITH contact_row AS ("
+# PostgreSQL: a whole batch in one statement, the rows passed as one JSON array. DISTINCT ON keeps one row per
+# contact (DO UPDATE may touch a row only once per statement); DO NOTHING skips messages already stored,
+# including a message that appears twice in the batch.
+_INSERT_BATCH_PG = text(
+    "WITH input AS ("
+    " SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r(ord int, channel varchar,"
+    " platform_message_id varchar, sender varchar, display_name varchar, text text, lang_hint varchar,"
+    " thread_id varchar, sent_at timestamptz, status varchar, raw json)),"
+    " contact_row AS ("
     " INSERT INTO contact (channel, platform_id, display_name, created_at)"
-    " VALUES (:channel, :platform_id, :display_name, :created_at)"
+    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, :now FROM input"
+    " WHERE sender IS NOT NULL ORDER BY channel, sender, display_name NULLS LAST"
     " ON CONFLICT (channel, platform_id)"
     " DO UPDATE SET display_name = coalesce(excluded.display_name, contact.display_name)"
-    " RETURNING id)"
+    " RETURNING id, channel, platform_id)"
     " INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
     " received_at, status, raw)"
-    " VALUES (:channel, :platform_message_id, (SELECT id FROM contact_row), :text, :lang_hint, :thread_id,"
-    " :sent_at, :received_at, :status, :raw)"
+    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, :now,"
+    " i.status, i.raw"
+    " FROM input i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
+    " ORDER BY i.ord"
     " ON CONFLICT (channel, platform_message_id) DO NOTHING"
-    " RETURNING id"
-).bindparams(bindparam("created_at", type_=UTCDateTime()), bindparam("sent_at", type_=UTCDateTime()),
-             bindparam("received_at", type_=UTCDateTime()), bindparam("raw", type_=JSON()))
+    " RETURNING id, channel, platform_message_id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 _FIND_MESSAGE = select(_message.c.id, _message.c.status, _message.c.text).where(
     _message.c.channel == bindparam("channel"),
     _message.c.platform_message_id == bindparam("platform_message_id"),
