@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The Twilio SDK logs request parameters at INFO: phone numbers must not reach the logs.
     logging.getLogger("twilio").setLevel(logging.WARNING)
 
-    from triage import errors, jobqueue
+    from triage import errors, groupcommit, jobqueue
     from triage.cli import register_cli
     from triage.extensions import db, migrate
     from triage.health import bp as health_bp
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     jobqueue.init_app(app, settings.redis_url or "redis://127.0.0.1:6379/0")
     errors.init_app(app)
+    groupcommit.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
     register_cli(app)

@@ -15,7 +15,7 @@ from werkzeug.datastructures import Headers
 from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms, x
 from triage.config import Settings
 from triage.extensions import db
-from triage.inbound import store_messages
+from triage.groupcommit import group_writer
 from triage.jobqueue import CLASSIFY, jobs
 from triage.models import Responder
 
@@ -43,13 +43,10 @@ def read_verified_body(adapter: ModuleType) -> bytes:
 
 
 def ingest(items: list[InboundMessage]) -> list[int]:
-    """Store (committed on return), then enqueue classification; returns the message ids. Redis down loses
-    nothing: the rows stay ``received`` and the sweeper enqueues them later."""
-    stored = store_messages(items)
-    fresh = [(row.message_id, f"classify-{row.message_id}") for row in stored if row.created
-             and row.needs_classification]
-    if fresh:
-        jobs().enqueue_fresh(CLASSIFY, "workers.jobs.classify_message", fresh)
+    """Store (committed) and enqueue classification, shared with concurrent requests (triage.groupcommit);
+    returns the message ids. Redis down loses nothing: the rows stay ``received`` and the sweeper enqueues
+    them later."""
+    stored = group_writer().store(items)
     for row in stored:
         if not row.created and row.needs_classification:  # an edit, or a re-delivery not yet classified
             jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
