@@ -3,8 +3,8 @@
     python -m bench.ingest --database-url postgresql+psycopg://postgres@127.0.0.1:5432/<scratch db> \\
                            --redis-url redis://127.0.0.1:6379/<scratch db number>
 
-Both apps are served the same way (gunicorn, ``--workers 2 --threads 4`` as in ``make run``, access log off for
-both) on loopback. For each endpoint, wrk replays pre-signed requests, each with a unique platform id, for a
+Both apps are served the same way (gunicorn, ``--workers 2 --threads 16`` as in ``make run``, access log off
+for both) on loopback. For each endpoint, wrk replays pre-signed requests, each with a unique platform id, for a
 fixed time with concurrent connections: req/s, p50 and p99 for the bare app and for Najda (verify + insert +
 commit + enqueue), and their ratio. Then an open-loop phase sends at half the measured Najda rate and reports
 p50/p99 measured from when each request was due (so a stall is counted, not hidden). No worker runs: the
@@ -130,6 +130,7 @@ class Row:
     ingest: Load
     stored: int
     half: Load | None = None
+    bare_half: Load | None = None
 
     @property
     def ratio(self) -> float:
@@ -243,10 +244,10 @@ def main() -> int:
     parser.add_argument("--redis-url", default=os.environ.get("NAJDA_BENCH_REDIS_URL", ""))
     parser.add_argument("--seconds", type=int, default=5, help="per run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/Najda runs per endpoint")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--endpoints", default=",".join(MAKERS))
     parser.add_argument("--requests", type=int, default=30_000, help="unique signed requests per run")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
@@ -313,7 +314,9 @@ def measure(endpoint: str, args: argparse.Namespace, scratch: Path, tag: str, se
     rate = ingest.rps / 2
     half_requests = [make(tag, HALF_OFFSET + i, secrets, public_url) for i in range(int(rate * args.seconds) + 1)]
     half = open_loop(najda_port, half_requests, rate, args.seconds)
-    return Row(endpoint, bare, ingest, stored, half)
+    # The same open-loop run against the bare app: how much of that latency is the machine and the client.
+    bare_half = open_loop(bare_port, half_requests, rate, args.seconds)
+    return Row(endpoint, bare, ingest, stored, half, bare_half)
 
 
 def median_load(runs: list[Load]) -> Load:
@@ -328,7 +331,9 @@ def print_row(row: Row) -> None:
           f"{row.bare.p99_ms:6.2f} ms | najda {row.ingest.rps:8.0f} req/s p50 {row.ingest.p50_ms:6.2f} ms p99 "
           f"{row.ingest.p99_ms:6.2f} ms ({row.ingest.errors} errors, {row.stored} stored) | ratio "
           f"{row.ratio:.0%}" + (f" | at {half.rps:.0f} req/s: p50 {half.p50_ms:.2f} ms p99 {half.p99_ms:.2f} ms "
-                                f"({half.errors} errors)" if half else ""), flush=True)
+                                f"({half.errors} errors)" if half else "") + (
+        f" | bare at that rate: p50 {row.bare_half.p50_ms:.2f} ms p99 {row.bare_half.p99_ms:.2f} ms"
+        if row.bare_half else ""), flush=True)
 
 
 def render(rows: list[Row], args: argparse.Namespace, database_url: str) -> str:
@@ -355,6 +360,7 @@ def render(rows: list[Row], args: argparse.Namespace, database_url: str) -> str:
             f"| {row.endpoint} | {row.bare.rps:.0f} | {row.ingest.rps:.0f} | {row.ratio:.0%} | "
             f"{row.ingest.p50_ms:.1f} / {row.ingest.p99_ms:.1f} | "
             + (f"{half.rps:.0f} | {half.p50_ms:.1f} / {half.p99_ms:.1f} | " if half else "– | – | ")
+            + (f"{row.bare_half.p50_ms:.1f} / {row.bare_half.p99_ms:.1f} | " if row.bare_half else "– | ")
             + f"{row.ingest.errors + (half.errors if half else 0)} | {row.ingest.requests} / {row.stored} |"
         )
     lines += ["", "Targets: Najda ≥ 30% of the bare ceiling; p99 < 50 ms at half that load.", ""]
