@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import Headers
 
 from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms, x
@@ -134,8 +134,13 @@ def twilio_sms_webhook() -> ResponseReturnValue:
 
 def _responder_for(item: InboundMessage) -> int | None:
     phone = item.sender_id if item.channel == "sms" else "+" + item.sender_id
-    found: int | None = db.session.execute(select(Responder.id).where(Responder.phone == phone)).scalar()
+    # One autocommitted read, not an ORM session (BEGIN, SELECT, and a ROLLBACK at teardown) on every SMS.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        found: int | None = conn.execute(_RESPONDER_BY_PHONE, {"phone": phone}).scalar()
     return found
+
+
+_RESPONDER_BY_PHONE = select(Responder.id).where(Responder.phone == bindparam("phone"))
 
 
 def twiml(reply: str) -> ResponseReturnValue:
