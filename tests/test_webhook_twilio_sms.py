@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -102,3 +104,18 @@ def test_reply_text_is_answered_as_escaped_twiml(
     assert calls == [(responder.id, "ACK K7Q")]
     assert response.get_data(as_text=True).endswith(
         "<Response><Message>Case &lt;K7Q&gt; acknowledged &amp; yours</Message></Response>")
+
+
+def test_a_batch_mixing_a_responder_and_a_citizen_stores_only_the_citizen(app_ctx: object) -> None:
+    from triage.channels import twilio_sms
+    from triage.inbound import store_messages
+
+    responder = make_responder(make_team(), phone="+966500000777")
+    db.session.commit()
+    params = fixture("twilio_sms.json")
+    citizen = {**params, "MessageSid": "SM-citizen", "From": "+966500000888"}
+    items = [*twilio_sms.parse(urlencode(params).encode()), *twilio_sms.parse(urlencode(citizen).encode())]
+    first, second = store_messages(items)
+    assert (first.responder_id, first.created) == (responder.id, False)
+    assert second.responder_id is None and second.created
+    assert db.session.execute(select(Message.platform_message_id)).scalars().all() == ["SM-citizen"]

@@ -12,7 +12,7 @@ once, no ORM unit of work (see docs/PERFORMANCE.md, "Ingest").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,16 +20,17 @@ from sqlalchemy import JSON, Connection, bindparam, select, text, update
 
 from triage.channels import InboundMessage, clean_text
 from triage.extensions import db
-from triage.models import Message, MessageStatus, UTCDateTime, utcnow
+from triage.models import Message, MessageStatus, Responder, UTCDateTime, utcnow
 
 _message = Message.__table__
 
 
 @dataclass(frozen=True)
 class Stored:
-    message_id: int
+    message_id: int  # 0 for a responder's reply, which is not stored
     created: bool
     needs_classification: bool
+    responder_id: int | None = None  # set when the message is a responder's reply to a page
 
 
 def store_messages(items: Iterable[InboundMessage]) -> list[Stored]:
@@ -47,11 +48,32 @@ def store_messages(items: Iterable[InboundMessage]) -> list[Stored]:
         # One autocommitted statement for the whole batch (contacts upserted and messages inserted in a CTE):
         # one round trip and one WAL flush however many messages, and no BEGIN/COMMIT round trips.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return _store_batch_pg(conn, items, now)
+            return _with_replies(conn, items, lambda rest: _store_batch_pg(conn, rest, now))
     with engine.begin() as conn:
-        contacts = _upsert_contacts(conn, items, now)
-        return [_store_one(conn, item, contacts.get((item.channel, clean_text(item.sender_id))), now)
-                for item in items]
+
+        def store(rest: list[InboundMessage]) -> list[Stored]:
+            contacts = _upsert_contacts(conn, rest, now)
+            return [_store_one(conn, item, contacts.get((item.channel, clean_text(item.sender_id))), now)
+                    for item in rest]
+
+        return _with_replies(conn, items, store)
+
+
+def _with_replies(
+    conn: Connection, items: list[InboundMessage], store: Callable[[list[InboundMessage]], list[Stored]]
+) -> list[Stored]:
+    """Responders' SMS replies are answered by the alerting grammar, never stored as citizen messages: one
+    lookup for the whole batch, only when it holds SMS."""
+    phones = {item.reply_phone for item in items if item.reply_phone}
+    responders: dict[str, int] = {}
+    if phones:
+        responders = {row.phone: row.id for row in conn.execute(_RESPONDERS_BY_PHONE, {"phones": list(phones)})}
+    if not responders:
+        return store(items)
+    rest = [item for item in items if item.reply_phone not in responders]
+    stored = iter(store(rest) if rest else [])
+    return [Stored(0, False, False, responders[item.reply_phone]) if item.reply_phone in responders
+            else next(stored) for item in items]
 
 
 def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime) -> list[Stored]:
@@ -162,6 +184,9 @@ _INSERT_BATCH_PG = text(
     " ON CONFLICT (channel, platform_message_id) DO NOTHING"
     " RETURNING id, channel, platform_message_id"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
+_RESPONDERS_BY_PHONE = select(Responder.id, Responder.phone).where(
+    Responder.phone.in_(bindparam("phones", expanding=True))
+)
 _FIND_MESSAGE = select(_message.c.id, _message.c.status, _message.c.text).where(
     _message.c.channel == bindparam("channel"),
     _message.c.platform_message_id == bindparam("platform_message_id"),

@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import bindparam, select
 from werkzeug.datastructures import Headers
 
 from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms, x
@@ -17,7 +16,6 @@ from triage.config import Settings
 from triage.extensions import db
 from triage.groupcommit import group_writer
 from triage.jobqueue import CLASSIFY, jobs
-from triage.models import Responder
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -120,27 +118,15 @@ def twilio_sms_webhook() -> ResponseReturnValue:
     body = read_verified_body(twilio_sms)
     require_form()
     items = twilio_sms.parse(body)
-    responder_id = _responder_for(items[0])
-    if responder_id is not None:
+    stored = group_writer().store(items)
+    if stored[0].responder_id is not None:
         # A responder answering a page (ACK, ...): the alerting grammar handles it, it is not a citizen message.
         from alerts.replies import handle_reply
 
-        reply = handle_reply(responder_id, items[0].text)
+        reply = handle_reply(stored[0].responder_id, items[0].text)
         db.session.commit()
         return twiml(reply)
-    ingest(items)
     return twiml("")
-
-
-def _responder_for(item: InboundMessage) -> int | None:
-    phone = item.sender_id if item.channel == "sms" else "+" + item.sender_id
-    # One autocommitted read, not an ORM session (BEGIN, SELECT, and a ROLLBACK at teardown) on every SMS.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        found: int | None = conn.execute(_RESPONDER_BY_PHONE, {"phone": phone}).scalar()
-    return found
-
-
-_RESPONDER_BY_PHONE = select(Responder.id).where(Responder.phone == bindparam("phone"))
 
 
 def twiml(reply: str) -> ResponseReturnValue:

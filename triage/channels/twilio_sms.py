@@ -65,6 +65,7 @@ def parse(body: bytes) -> list[InboundMessage]:
             sender_name=clip(clean_text(fields.get("ProfileName", "")), 200),
             text=clean_text(fields.get("Body", "")),
             thread_id=clean_text(sender_id),
+            reply_phone=sender if channel == "sms" else "+" + sender_id,
             raw={clean_text(key): _one_or_all([clean_text(v) for v in fields.getlist(key)]) for key in fields},
         )
     ]
