@@ -8,6 +8,7 @@ field, including ones Twilio adds without notice; it is checked with the SDK's o
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
@@ -22,9 +23,15 @@ WHATSAPP_PREFIX = "whatsapp:"
 
 
 def form_fields(body: bytes) -> MultiDict[str, str]:
-    """The POSTed fields as Twilio signed them (repeated names kept)."""
+    """The POSTed fields as Twilio signed them (repeated names kept). A copy: callers may not share it."""
+    return MultiDict(_parsed(body))
+
+
+@lru_cache(maxsize=64)
+def _parsed(body: bytes) -> tuple[tuple[str, str], ...]:
+    # verify() and parse() read the same body one after the other: parse it once.
     text = body.decode("utf-8", errors="replace")
-    return MultiDict(parse_qsl(text, keep_blank_values=True, max_num_fields=1000))
+    return tuple(parse_qsl(text, keep_blank_values=True, max_num_fields=1000))
 
 
 def verify(headers: Mapping[str, str], body: bytes, settings: Settings, url: str = "") -> bool:
