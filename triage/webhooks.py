@@ -15,6 +15,7 @@ from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms,
 from triage.config import Settings
 from triage.extensions import db
 from triage.groupcommit import group_writer
+from triage.inbound import Stored
 from triage.jobqueue import CLASSIFY, jobs
 
 log = logging.getLogger(__name__)
@@ -40,16 +41,16 @@ def read_verified_body(adapter: ModuleType) -> bytes:
     return body
 
 
-def ingest(items: list[InboundMessage]) -> list[int]:
+def ingest(items: list[InboundMessage]) -> list[Stored]:
     """Store (committed) and enqueue classification, shared with concurrent requests (triage.groupcommit);
-    returns the message ids. Redis down loses nothing: the rows stay ``received`` and the sweeper enqueues
+    returns one Stored per item. Redis down loses nothing: the rows stay ``received`` and the sweeper enqueues
     them later."""
     stored = group_writer().store(items)
     for row in stored:
         if not row.created and row.needs_classification:  # an edit, or a re-delivery not yet classified
             jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
                            job_id=f"classify-{row.message_id}")
-    return [row.message_id for row in stored]
+    return stored
 
 
 def require_json() -> None:
@@ -66,8 +67,8 @@ def require_form() -> None:
 def generic_webhook() -> ResponseReturnValue:
     body = read_verified_body(generic)
     require_json()
-    ids = ingest(generic.parse(body))
-    return jsonify(message_id=ids[0])
+    stored = ingest(generic.parse(body))
+    return jsonify(message_id=stored[0].message_id)
 
 
 @bp.get("/meta")
@@ -85,8 +86,8 @@ def meta_webhook() -> ResponseReturnValue:
     request.max_content_length = max(meta.MAX_BODY_BYTES, settings().max_body_bytes)
     body = read_verified_body(meta)
     require_json()
-    ids = ingest(meta.parse(body))
-    return jsonify(received=len(ids))
+    stored = ingest(meta.parse(body))
+    return jsonify(received=len(stored))
 
 
 @bp.get("/x")
@@ -101,16 +102,16 @@ def x_crc() -> ResponseReturnValue:
 def x_webhook() -> ResponseReturnValue:
     body = read_verified_body(x)
     require_json()
-    ids = ingest(x.parse(body))
-    return jsonify(received=len(ids))
+    stored = ingest(x.parse(body))
+    return jsonify(received=len(stored))
 
 
 @bp.post("/telegram")
 def telegram_webhook() -> ResponseReturnValue:
     body = read_verified_body(telegram)
     require_json()
-    ids = ingest(telegram.parse(body))
-    return jsonify(received=len(ids))
+    stored = ingest(telegram.parse(body))
+    return jsonify(received=len(stored))
 
 
 @bp.post("/twilio/sms")
@@ -118,7 +119,7 @@ def twilio_sms_webhook() -> ResponseReturnValue:
     body = read_verified_body(twilio_sms)
     require_form()
     items = twilio_sms.parse(body)
-    stored = group_writer().store(items)
+    stored = ingest(items)
     if stored[0].responder_id is not None:
         # A responder answering a page (ACK, ...): the alerting grammar handles it, it is not a citizen message.
         from alerts.replies import handle_reply
