@@ -48,7 +48,7 @@ def store_messages(items: Iterable[InboundMessage]) -> list[Stored]:
         # One autocommitted statement for the whole batch (contacts upserted and messages inserted in a CTE):
         # one round trip and one WAL flush however many messages, and no BEGIN/COMMIT round trips.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return _with_replies(conn, items, lambda rest: _store_batch_pg(conn, rest, now))
+            return _store_batch_pg(conn, items, now)
     with engine.begin() as conn:
 
         def store(rest: list[InboundMessage]) -> list[Stored]:
@@ -63,7 +63,7 @@ def _with_replies(
     conn: Connection, items: list[InboundMessage], store: Callable[[list[InboundMessage]], list[Stored]]
 ) -> list[Stored]:
     """Responders' SMS replies are answered by the alerting grammar, never stored as citizen messages: one
-    lookup for the whole batch, only when it holds SMS."""
+    lookup for the whole batch, only when it holds SMS (PostgreSQL does this inside its batch statement)."""
     phones = {item.reply_phone for item in items if item.reply_phone}
     responders: dict[str, int] = {}
     if phones:
@@ -83,15 +83,23 @@ def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime
          "display_name": clean_text(item.sender_name) if item.sender_name else None,
          "text": clean_text(item.text), "lang_hint": item.lang_hint, "thread_id": item.thread_id,
          "sent_at": item.sent_at.isoformat() if item.sent_at else None,
-         "status": (MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED).value, "raw": item.raw}
+         "status": (MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED).value, "raw": item.raw,
+         "reply_phone": item.reply_phone}
         for n, item in enumerate(items)
     ]
-    inserted = {(r.channel, r.platform_message_id): r.id
-                for r in conn.execute(_INSERT_BATCH_PG, {"rows": json.dumps(rows, ensure_ascii=False), "now": now})}
+    inserted: dict[tuple[str, str], int] = {}
+    replies: dict[int, int] = {}
+    for row in conn.execute(_INSERT_BATCH_PG, {"rows": json.dumps(rows, ensure_ascii=False), "now": now}):
+        if row.reply_of is not None:
+            replies[row.reply_of] = row.id
+        else:
+            inserted[(row.channel, row.platform_message_id)] = row.id
     stored: list[Stored] = []
-    for item in items:
+    for n, item in enumerate(items):
         new_id = inserted.pop((item.channel, item.platform_message_id), None)
-        if new_id is not None:
+        if n in replies:
+            stored.append(Stored(0, False, False, replies[n]))
+        elif new_id is not None:
             stored.append(Stored(new_id, True, not item.unparsed))
         else:  # already there: a re-delivery, an edit, or the same message twice in this batch
             stored.append(_existing(conn, item, clean_text(item.text)))
@@ -160,29 +168,35 @@ _INSERT_MESSAGE = text(
     " RETURNING id"
 ).bindparams(bindparam("sent_at", type_=UTCDateTime()), bindparam("received_at", type_=UTCDateTime()),
              bindparam("raw", type_=JSON()))
-# PostgreSQL: a whole batch in one statement, the rows passed as one JSON array. DISTINCT ON keeps one row per
-# contact (DO UPDATE may touch a row only once per statement); DO NOTHING skips messages already stored,
-# including a message that appears twice in the batch.
+# PostgreSQL: a whole batch in one statement, the rows passed as one JSON array. Rows sent from a responder's
+# phone are replies to pages: returned with the responder's id (reply_of = their position), never inserted.
+# DISTINCT ON keeps one row per contact (DO UPDATE may touch a row only once per statement); DO NOTHING skips
+# messages already stored, including a message that appears twice in the batch.
 _INSERT_BATCH_PG = text(
     "WITH input AS ("
     " SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r(ord int, channel varchar,"
     " platform_message_id varchar, sender varchar, display_name varchar, text text, lang_hint varchar,"
-    " thread_id varchar, sent_at timestamptz, status varchar, raw json)),"
+    " thread_id varchar, sent_at timestamptz, status varchar, raw json, reply_phone varchar)),"
+    " reply AS (SELECT i.ord, r.id FROM input i JOIN responder r ON r.phone = i.reply_phone),"
+    " citizen AS (SELECT * FROM input WHERE ord NOT IN (SELECT ord FROM reply)),"
     " contact_row AS ("
     " INSERT INTO contact (channel, platform_id, display_name, created_at)"
-    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, :now FROM input"
+    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, :now FROM citizen"
     " WHERE sender IS NOT NULL ORDER BY channel, sender, display_name NULLS LAST"
     " ON CONFLICT (channel, platform_id)"
     " DO UPDATE SET display_name = coalesce(excluded.display_name, contact.display_name)"
-    " RETURNING id, channel, platform_id)"
+    " RETURNING id, channel, platform_id),"
+    " inserted AS ("
     " INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
     " received_at, status, raw)"
     " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, :now,"
     " i.status, i.raw"
-    " FROM input i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
+    " FROM citizen i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
     " ORDER BY i.ord"
     " ON CONFLICT (channel, platform_message_id) DO NOTHING"
-    " RETURNING id, channel, platform_message_id"
+    " RETURNING id, channel, platform_message_id)"
+    " SELECT id, channel, platform_message_id, NULL::int AS reply_of FROM inserted"
+    " UNION ALL SELECT id, NULL, NULL, ord FROM reply"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
 _RESPONDERS_BY_PHONE = select(Responder.id, Responder.phone).where(
     Responder.phone.in_(bindparam("phones", expanding=True))
