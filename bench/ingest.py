@@ -381,8 +381,8 @@ NOTES = [
     "RQ's separate duplicate check (their ids are brand new); (5) `triage/groupcommit.py`: concurrent requests "
     "in a worker share one statement, one WAL flush and one pipeline, and each is answered once its own messages "
     "are committed and queued — which is why the workers run 16 threads (a request mostly waits for its group "
-    "commit). Twilio SMS stays lowest: the SDK's validator, a second form parse avoided by a cache, and the "
-    "responder lookup (one query per batch) on top.",
+    "commit). On PostgreSQL the check for a responder's SMS reply is part of that same statement. Twilio SMS stays "
+    "lowest: the SDK's signature validator and form parsing cost more than an HMAC over a JSON body.",
     "",
     "The machine is shared: other work kept the load average near 7 on its 2 CPUs during this run, so absolute "
     "figures move by ±30% from run to run; bare and Najda alternate round by round so both meet the same load. "
