@@ -48,11 +48,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _engine_options(url: str) -> dict[str, object]:
+    # hide_parameters: a database error's text must not carry message text or phone numbers into the logs.
     if url.startswith("sqlite"):
         # The web server and the workers share one file: wait for the writer instead of failing at once.
-        return {"connect_args": {"timeout": 15}}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
     # No pool_pre_ping (a round trip per request): triage.dbpool pings only connections that sat idle.
-    return {"pool_size": 10, "max_overflow": 10}
+    return {"pool_size": 10, "max_overflow": 10, "hide_parameters": True}
 
 
 def _migrations_dir() -> str:

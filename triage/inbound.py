@@ -1,12 +1,14 @@
 """Store normalised inbound messages exactly once.
 
 A platform re-delivers whenever it did not get a 200 in time, so the unique key (channel, platform message id) is
-the only line between one case and three. Each message is one ``INSERT … ON CONFLICT DO NOTHING RETURNING id``:
-the duplicate check and the insert are a single round trip, a duplicate is not an error (no savepoint needed,
-so one duplicate in a batch does not disturb its siblings), and two concurrent deliveries of the same message
-cannot both win. Contacts are upserted the same way, in sorted order, so two batches naming the same people
-lock their rows in the same order and cannot deadlock. This is the webhook hot path: Core statements built once
-once, no ORM unit of work (see docs/PERFORMANCE.md, "Ingest").
+the only line between one case and three. Inserts are ``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the
+duplicate check and the insert are one round trip, a duplicate is not an error (no savepoints, so one duplicate
+in a batch does not disturb its siblings), and two concurrent deliveries of the same message cannot both win.
+Contacts are upserted with ``ON CONFLICT DO UPDATE`` in sorted order, so two batches naming the same people lock
+their rows in the same order and cannot deadlock.
+
+This is the webhook hot path (see docs/PERFORMANCE.md, "Ingest"): on PostgreSQL a whole batch is one
+autocommitted statement; on SQLite a few statements in one transaction. Plain SQL compiled once, no ORM flush.
 """
 
 from __future__ import annotations
