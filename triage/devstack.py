@@ -48,8 +48,7 @@ def run(env: dict[str, str]) -> int:
     subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True)
     commands = {
         "fake-twilio": [python, "-m", "alerts.fake_twilio", "--port", str(FAKE_TWILIO_PORT)],
-        # 16 threads: a webhook mostly waits for its group commit (triage.groupcommit); see docs/PERFORMANCE.md.
-        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", "2", "--threads", "16",
+        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", "2", "--threads", "4",
                 "--access-logfile", "-", "wsgi:app"],
         "worker": [python, "-m", "workers", "worker"],
         "cron": [python, "-m", "workers", "cron"],
