@@ -3,12 +3,13 @@
     python -m bench.ingest --database-url postgresql+psycopg://postgres@127.0.0.1:5432/<scratch db> \\
                            --redis-url redis://127.0.0.1:6379/<scratch db number>
 
-Both apps are served the same way (gunicorn gthread, ``--workers 2 --threads 32`` as ``make run`` serves the web
-app, access log off for both) on loopback. For each endpoint, wrk replays pre-signed requests, each with a unique
-platform id, for a fixed time with concurrent connections: req/s, p50 and p99 for the bare app and for Najda
-(verify + insert + commit + enqueue), and their ratio. Then an open-loop phase sends at half the measured Najda
-rate and reports p50/p99 measured from when each request was due (so a stall is counted, not hidden). No worker
-runs: the benchmark is the request path alone. Figures go to the "## Ingest" section of docs/PERFORMANCE.md.
+Both apps are served the same way (gunicorn gthread, ``--workers 2 --threads 16``, access log off for both) on
+loopback; ``make run`` serves 2 x 32 for its live pages, which measured the same ratio with worse tail latency. For
+each endpoint, wrk replays pre-signed requests, each with a unique platform id, for a fixed time with concurrent
+connections: req/s, p50 and p99 for the bare app and for Najda (verify + insert + commit + enqueue), and their
+ratio. Then an open-loop phase sends at half the measured Najda rate and reports p50/p99 measured from when each
+request was due (so a stall is counted, not hidden). No worker runs: the benchmark is the request path alone.
+Figures go to the "## Ingest" section of docs/PERFORMANCE.md.
 
 The bench deletes the rows it created and FLUSHes the Redis database it was given, so give it scratch ones.
 Without --database-url / --redis-url it uses a temporary SQLite file and an embedded Redis.
@@ -244,10 +245,10 @@ def main() -> int:
     parser.add_argument("--redis-url", default=os.environ.get("NAJDA_BENCH_REDIS_URL", ""))
     parser.add_argument("--seconds", type=int, default=5, help="per run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/Najda runs per endpoint")
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--endpoints", default=",".join(MAKERS))
     parser.add_argument("--requests", type=int, default=30_000, help="unique signed requests per run")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
@@ -343,7 +344,7 @@ def render(rows: list[Row], args: argparse.Namespace, database_url: str) -> str:
         "",
         f"`python -m bench.ingest` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {backend} + Redis on loopback. Both apps served by gunicorn "
-        f"`--workers {args.workers} --threads {args.threads}` (gthread, as `make run`; access log off for both); wrk "
+        f"`--workers {args.workers} --threads {args.threads}` (gthread; access log off for both); wrk "
         f"`-t{args.wrk_threads} -c{args.connections}`, {args.rounds} alternating rounds of {args.seconds} s per "
         "endpoint and app (medians shown), every request a unique, correctly signed message; no RQ worker "
         "running. Najda's path: verify the signature, insert "
