@@ -385,8 +385,9 @@ NOTES = [
     "commit). On PostgreSQL the check for a responder's SMS reply is part of that same statement. Twilio SMS stays "
     "lowest: the SDK's signature validator and form parsing cost more than an HMAC over a JSON body.",
     "",
-    "The machine is shared: other work kept the load average near 7 on its 2 CPUs during this run, so absolute "
-    "figures move by ±30% from run to run; bare and Najda alternate round by round so both meet the same load. "
+    "The machine is shared: other work kept the load average between 7 and 9 on its 2 CPUs during these runs, "
+    "so absolute figures move by ±30% from run to run; bare and Najda alternate round by round so both meet "
+    "the same load. "
     "The bare app's own latency at the same open-loop rate is shown as the floor the machine and the Python "
     "client put under every figure.",
     "",
