@@ -1,86 +1,214 @@
 """Store normalised inbound messages exactly once.
 
 A platform re-delivers whenever it did not get a 200 in time, so the unique key (channel, platform message id) is
-the only line between one case and three. Each message goes in under its own savepoint, so one duplicate in a
-batch does not roll back its siblings.
+the only line between one case and three. Inserts are ``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the
+duplicate check and the insert are one round trip, a duplicate is not an error (no savepoints, so one duplicate
+in a batch does not disturb its siblings), and two concurrent deliveries of the same message cannot both win.
+Contacts are upserted with ``ON CONFLICT DO UPDATE`` in sorted order, so two batches naming the same people lock
+their rows in the same order and cannot deadlock.
+
+This is the webhook hot path (see docs/PERFORMANCE.md, "Ingest"): on PostgreSQL a whole batch is one
+autocommitted statement; on SQLite a few statements in one transaction. Plain SQL compiled once, no ORM flush.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, Connection, bindparam, select, text, update
 
-from triage.channels import InboundMessage
+from triage.channels import InboundMessage, clean_text
 from triage.extensions import db
-from triage.models import Contact, Message, MessageStatus
+from triage.models import Message, MessageStatus, Responder, UTCDateTime, utcnow
+
+_message = Message.__table__
 
 
 @dataclass(frozen=True)
 class Stored:
-    message_id: int
+    message_id: int  # 0 for a responder's reply, which is not stored
     created: bool
     needs_classification: bool
+    responder_id: int | None = None  # set when the message is a responder's reply to a page
 
 
 def store_messages(items: Iterable[InboundMessage]) -> list[Stored]:
     """Insert what is new, update edited text, and say which messages a worker must (re)classify.
 
-    The caller commits, then enqueues (never before: a worker must not race the transaction).
+    Everything is committed when this returns; the caller then enqueues (never before: a worker must not race
+    the transaction).
     """
-    return [_store_one(item) for item in items]
+    items = list(items)
+    if not items:
+        return []
+    now = utcnow()
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        # One autocommitted statement for the whole batch (contacts upserted and messages inserted in a CTE):
+        # one round trip and one WAL flush however many messages, and no BEGIN/COMMIT round trips.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return _store_batch_pg(conn, items, now)
+    with engine.begin() as conn:
+
+        def store(rest: list[InboundMessage]) -> list[Stored]:
+            contacts = _upsert_contacts(conn, rest, now)
+            return [_store_one(conn, item, contacts.get((item.channel, clean_text(item.sender_id))), now)
+                    for item in rest]
+
+        return _with_replies(conn, items, store)
 
 
-def _store_one(item: InboundMessage) -> Stored:
-    existing = _find(item.channel, item.platform_message_id)
-    if existing is not None:
-        if item.edited and item.text != existing.text:
-            existing.text = item.text
-            existing.status = MessageStatus.RECEIVED
-        return Stored(existing.id, False, existing.status == MessageStatus.RECEIVED)
-    contact = _contact(item) if item.sender_id else None
-    message = Message(
-        channel=item.channel,
-        platform_message_id=item.platform_message_id,
-        contact_id=contact.id if contact else None,
-        text=item.text,
-        lang_hint=item.lang_hint,
-        thread_id=item.thread_id,
-        sent_at=item.sent_at,
-        status=MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED,
-        raw=item.raw,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        # A concurrent delivery of the same message won the race: that row is the one.
-        winner = _find(item.channel, item.platform_message_id)
-        assert winner is not None
-        return Stored(winner.id, False, winner.status == MessageStatus.RECEIVED)
-    return Stored(message.id, True, message.status == MessageStatus.RECEIVED)
+def _with_replies(
+    conn: Connection, items: list[InboundMessage], store: Callable[[list[InboundMessage]], list[Stored]]
+) -> list[Stored]:
+    """Responders' SMS replies are answered by the alerting grammar, never stored as citizen messages: one
+    lookup for the whole batch, only when it holds SMS (PostgreSQL does this inside its batch statement)."""
+    phones = {item.reply_phone for item in items if item.reply_phone}
+    responders: dict[str, int] = {}
+    if phones:
+        responders = {row.phone: row.id for row in conn.execute(_RESPONDERS_BY_PHONE, {"phones": list(phones)})}
+    if not responders:
+        return store(items)
+    rest = [item for item in items if item.reply_phone not in responders]
+    stored = iter(store(rest) if rest else [])
+    return [Stored(0, False, False, responders[item.reply_phone]) if item.reply_phone in responders
+            else next(stored) for item in items]
 
 
-def _find(channel: str, platform_message_id: str) -> Message | None:
-    stmt = select(Message).where(
-        Message.channel == channel, Message.platform_message_id == platform_message_id
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
+def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime) -> list[Stored]:
+    rows = [
+        {"ord": n, "channel": item.channel, "platform_message_id": item.platform_message_id,
+         "sender": clean_text(item.sender_id) or None,
+         "display_name": clean_text(item.sender_name) if item.sender_name else None,
+         "text": clean_text(item.text), "lang_hint": item.lang_hint, "thread_id": item.thread_id,
+         "sent_at": item.sent_at.isoformat() if item.sent_at else None,
+         "status": (MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED).value, "raw": item.raw,
+         "reply_phone": item.reply_phone}
+        for n, item in enumerate(items)
+    ]
+    inserted: dict[tuple[str, str], int] = {}
+    replies: dict[int, int] = {}
+    for row in conn.execute(_INSERT_BATCH_PG, {"rows": json.dumps(rows, ensure_ascii=False), "now": now}):
+        if row.reply_of is not None:
+            replies[row.reply_of] = row.id
+        else:
+            inserted[(row.channel, row.platform_message_id)] = row.id
+    stored: list[Stored] = []
+    for n, item in enumerate(items):
+        new_id = inserted.pop((item.channel, item.platform_message_id), None)
+        if n in replies:
+            stored.append(Stored(0, False, False, replies[n]))
+        elif new_id is not None:
+            stored.append(Stored(new_id, True, not item.unparsed))
+        else:  # already there: a re-delivery, an edit, or the same message twice in this batch
+            stored.append(_existing(conn, item, clean_text(item.text)))
+    return stored
 
 
-def _contact(item: InboundMessage) -> Contact:
-    stmt = select(Contact).where(Contact.channel == item.channel, Contact.platform_id == item.sender_id)
-    contact = db.session.execute(stmt).scalar_one_or_none()
-    if contact is not None:
-        if item.sender_name and contact.display_name != item.sender_name:
-            contact.display_name = item.sender_name
-        return contact
-    contact = Contact(channel=item.channel, platform_id=item.sender_id, display_name=item.sender_name)
-    try:
-        with db.session.begin_nested():
-            db.session.add(contact)
-    except IntegrityError:
-        contact = db.session.execute(stmt).scalar_one()
-    return contact
+def _upsert_contacts(
+    conn: Connection, items: list[InboundMessage], now: datetime
+) -> dict[tuple[str, str], int]:
+    names: dict[tuple[str, str], str | None] = {}
+    for item in items:
+        if item.sender_id:
+            key = (item.channel, clean_text(item.sender_id))
+            names[key] = item.sender_name or names.get(key)
+    ids: dict[tuple[str, str], int] = {}
+    for (channel, sender), name in sorted(names.items()):
+        params = {"channel": channel, "platform_id": sender, "display_name": clean_text(name) if name else None,
+                  "created_at": now}
+        ids[(channel, sender)] = conn.execute(_UPSERT_CONTACT, params).scalar_one()
+    return ids
+
+
+def _store_one(conn: Connection, item: InboundMessage, contact_id: int | None, now: datetime) -> Stored:
+    """Insert one message (SQLite: its contact is upserted just before, in the same transaction)."""
+    status = MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED
+    text = clean_text(item.text)
+    params = {
+        "channel": item.channel, "platform_message_id": item.platform_message_id, "contact_id": contact_id,
+        "text": text, "lang_hint": item.lang_hint, "thread_id": item.thread_id, "sent_at": item.sent_at,
+        "received_at": now, "status": status.value, "raw": item.raw,
+    }
+    new_id = conn.execute(_INSERT_MESSAGE, params).scalar()
+    if new_id is not None:
+        return Stored(new_id, True, status == MessageStatus.RECEIVED)
+    return _existing(conn, item, text)
+
+
+def _existing(conn: Connection, item: InboundMessage, text: str) -> Stored:
+    """The stored row for a message that was there already; an edit updates its text and asks for a new
+    classification."""
+    existing = conn.execute(
+        _FIND_MESSAGE, {"channel": item.channel, "platform_message_id": item.platform_message_id}
+    ).one()
+    current = MessageStatus(existing.status)
+    if item.edited and text != existing.text and current != MessageStatus.UNPARSED:
+        conn.execute(_EDIT_MESSAGE, {"message_id": existing.id, "text": text, "raw": item.raw})
+        current = MessageStatus.RECEIVED
+    return Stored(existing.id, False, current == MessageStatus.RECEIVED)
+
+
+# Plain SQL, identical on PostgreSQL and SQLite (3.35+): the dialects' own insert() constructs opt out of
+# SQLAlchemy's compiled cache, which made every webhook recompile both statements.
+_UPSERT_CONTACT = text(
+    "INSERT INTO contact (channel, platform_id, display_name, created_at)"
+    " VALUES (:channel, :platform_id, :display_name, :created_at)"
+    " ON CONFLICT (channel, platform_id)"
+    " DO UPDATE SET display_name = coalesce(excluded.display_name, contact.display_name)"
+    " RETURNING id"
+).bindparams(bindparam("created_at", type_=UTCDateTime()))
+_INSERT_MESSAGE = text(
+    "INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
+    " received_at, status, raw)"
+    " VALUES (:channel, :platform_message_id, :contact_id, :text, :lang_hint, :thread_id, :sent_at,"
+    " :received_at, :status, :raw)"
+    " ON CONFLICT (channel, platform_message_id) DO NOTHING"
+    " RETURNING id"
+).bindparams(bindparam("sent_at", type_=UTCDateTime()), bindparam("received_at", type_=UTCDateTime()),
+             bindparam("raw", type_=JSON()))
+# PostgreSQL: a whole batch in one statement, the rows passed as one JSON array. Rows sent from a responder's
+# phone are replies to pages: returned with the responder's id (reply_of = their position), never inserted.
+# DISTINCT ON keeps one row per contact (DO UPDATE may touch a row only once per statement); DO NOTHING skips
+# messages already stored, including a message that appears twice in the batch.
+_INSERT_BATCH_PG = text(
+    "WITH input AS ("
+    " SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r(ord int, channel varchar,"
+    " platform_message_id varchar, sender varchar, display_name varchar, text text, lang_hint varchar,"
+    " thread_id varchar, sent_at timestamptz, status varchar, raw json, reply_phone varchar)),"
+    " reply AS (SELECT i.ord, r.id FROM input i JOIN responder r ON r.phone = i.reply_phone),"
+    " citizen AS (SELECT * FROM input WHERE ord NOT IN (SELECT ord FROM reply)),"
+    " contact_row AS ("
+    " INSERT INTO contact (channel, platform_id, display_name, created_at)"
+    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, :now FROM citizen"
+    " WHERE sender IS NOT NULL ORDER BY channel, sender, display_name NULLS LAST"
+    " ON CONFLICT (channel, platform_id)"
+    " DO UPDATE SET display_name = coalesce(excluded.display_name, contact.display_name)"
+    " RETURNING id, channel, platform_id),"
+    " inserted AS ("
+    " INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
+    " received_at, status, raw)"
+    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, :now,"
+    " i.status, i.raw"
+    " FROM citizen i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
+    " ORDER BY i.ord"
+    " ON CONFLICT (channel, platform_message_id) DO NOTHING"
+    " RETURNING id, channel, platform_message_id)"
+    " SELECT id, channel, platform_message_id, NULL::int AS reply_of FROM inserted"
+    " UNION ALL SELECT id, NULL, NULL, ord FROM reply"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+_RESPONDERS_BY_PHONE = select(Responder.id, Responder.phone).where(
+    Responder.phone.in_(bindparam("phones", expanding=True))
+)
+_FIND_MESSAGE = select(_message.c.id, _message.c.status, _message.c.text).where(
+    _message.c.channel == bindparam("channel"),
+    _message.c.platform_message_id == bindparam("platform_message_id"),
+)
+_EDIT_MESSAGE = (
+    update(_message)
+    .where(_message.c.id == bindparam("message_id"))
+    .values(text=bindparam("text"), raw=bindparam("raw"), status=MessageStatus.RECEIVED.value)
+)

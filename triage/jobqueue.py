@@ -52,6 +52,23 @@ class JobQueues:
             log.warning("enqueue %s failed, the sweeper will retry: %s", job_id, type(exc).__name__)
             return False
 
+    def enqueue_fresh(self, queue: str, func: str, calls: list[tuple[int, str]]) -> bool:
+        """Queue ``func(arg)`` under ``job_id`` for each ``(arg, job_id)``, in one round trip.
+
+        Only for rows the caller has just inserted: their job ids cannot be waiting yet, so the duplicate check
+        of ``enqueue`` (a second round trip) is skipped. Should the sweeper queue one too, the job is idempotent.
+        """
+        q = self.queues[queue]
+        try:
+            with self.redis.pipeline() as pipe:
+                for arg, job_id in calls:
+                    q.enqueue(func, arg, job_id=job_id, pipeline=pipe)
+                pipe.execute()
+            return True
+        except (RedisError, OSError) as exc:
+            log.warning("enqueue of %d jobs failed, the sweeper will retry: %s", len(calls), type(exc).__name__)
+            return False
+
     def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str) -> bool:
         q = self.queues[queue]
         try:

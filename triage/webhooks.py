@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from types import ModuleType
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import Headers
 
-from triage.channels import InboundMessage, generic
+from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms, x
 from triage.config import Settings
 from triage.extensions import db
-from triage.inbound import store_messages
+from triage.groupcommit import group_writer
+from triage.inbound import Stored
 from triage.jobqueue import CLASSIFY, jobs
 
 log = logging.getLogger(__name__)
@@ -39,16 +41,16 @@ def read_verified_body(adapter: ModuleType) -> bytes:
     return body
 
 
-def ingest(items: list[InboundMessage]) -> list[int]:
-    """Store, commit, then enqueue classification; returns the message ids. Redis down loses nothing:
-    the rows stay ``received`` and the sweeper enqueues them later."""
-    stored = store_messages(items)
-    db.session.commit()
+def ingest(items: list[InboundMessage]) -> list[Stored]:
+    """Store (committed) and enqueue classification, shared with concurrent requests (triage.groupcommit);
+    returns one Stored per item. Redis down loses nothing: the rows stay ``received`` and the sweeper enqueues
+    them later."""
+    stored = group_writer().store(items)
     for row in stored:
-        if row.needs_classification:
+        if not row.created and row.needs_classification:  # an edit, or a re-delivery not yet classified
             jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
                            job_id=f"classify-{row.message_id}")
-    return [row.message_id for row in stored]
+    return stored
 
 
 def require_json() -> None:
@@ -56,9 +58,78 @@ def require_json() -> None:
         abort(415, description="Content-Type must be application/json")
 
 
+def require_form() -> None:
+    if request.mimetype != "application/x-www-form-urlencoded":
+        abort(415, description="Content-Type must be application/x-www-form-urlencoded")
+
+
 @bp.post("/generic")
 def generic_webhook() -> ResponseReturnValue:
     body = read_verified_body(generic)
     require_json()
-    ids = ingest(generic.parse(body))
-    return jsonify(message_id=ids[0])
+    stored = ingest(generic.parse(body))
+    return jsonify(message_id=stored[0].message_id)
+
+
+@bp.get("/meta")
+def meta_handshake() -> ResponseReturnValue:
+    challenge = meta.handshake(request.args, settings())
+    if challenge is None:
+        abort(403, description="hub.mode must be 'subscribe' and hub.verify_token must match")
+    if not challenge:
+        abort(400, description="hub.challenge is required")
+    return challenge, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.post("/meta")
+def meta_webhook() -> ResponseReturnValue:
+    request.max_content_length = max(meta.MAX_BODY_BYTES, settings().max_body_bytes)
+    body = read_verified_body(meta)
+    require_json()
+    stored = ingest(meta.parse(body))
+    return jsonify(received=len(stored))
+
+
+@bp.get("/x")
+def x_crc() -> ResponseReturnValue:
+    token = request.args.get("crc_token", "")
+    if not token:
+        abort(400, description="crc_token is required")
+    return jsonify(x.crc_response(token, settings()))
+
+
+@bp.post("/x")
+def x_webhook() -> ResponseReturnValue:
+    body = read_verified_body(x)
+    require_json()
+    stored = ingest(x.parse(body))
+    return jsonify(received=len(stored))
+
+
+@bp.post("/telegram")
+def telegram_webhook() -> ResponseReturnValue:
+    body = read_verified_body(telegram)
+    require_json()
+    stored = ingest(telegram.parse(body))
+    return jsonify(received=len(stored))
+
+
+@bp.post("/twilio/sms")
+def twilio_sms_webhook() -> ResponseReturnValue:
+    body = read_verified_body(twilio_sms)
+    require_form()
+    items = twilio_sms.parse(body)
+    stored = ingest(items)
+    if stored[0].responder_id is not None:
+        # A responder answering a page (ACK, ...): the alerting grammar handles it, it is not a citizen message.
+        from alerts.replies import handle_reply
+
+        reply = handle_reply(stored[0].responder_id, items[0].text)
+        db.session.commit()
+        return twiml(reply)
+    return twiml("")
+
+
+def twiml(reply: str) -> ResponseReturnValue:
+    xml = f"<Response><Message>{escape(reply)}</Message></Response>" if reply else "<Response/>"
+    return '<?xml version="1.0" encoding="UTF-8"?>' + xml, 200, {"Content-Type": "text/xml; charset=utf-8"}

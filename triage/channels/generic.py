@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from triage.channels import InboundMessage, parse_timestamp
+from triage.channels import InboundMessage, load_json, parse_timestamp
 from triage.config import Settings
 from triage.errors import BadPayload
 
@@ -29,10 +28,7 @@ def verify(headers: Mapping[str, str], body: bytes, settings: Settings, url: str
 
 
 def parse(body: bytes) -> list[InboundMessage]:
-    try:
-        data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadPayload("body is not valid UTF-8 JSON") from None
+    data: Any = load_json(body)
     if not isinstance(data, dict):
         raise BadPayload("body must be a JSON object")
     msg_id, sender, text = data.get("id"), data.get("sender"), data.get("text")

@@ -1,0 +1,79 @@
+"""/webhooks/telegram: secret-token header, messages, edits that re-classify, channel posts ignored."""
+
+from __future__ import annotations
+
+import json
+
+from flask.testing import FlaskClient
+from redis import Redis
+from sqlalchemy import select
+
+from tests.factories import fixture, message_count, post_telegram
+from triage.extensions import db
+from triage.models import Message, MessageStatus
+
+
+def body_of(name: str) -> bytes:
+    return json.dumps(fixture(name), ensure_ascii=False).encode()
+
+
+def test_message_is_stored_once(client: FlaskClient, app_ctx: object, redis: Redis) -> None:
+    body = body_of("telegram_message.json")
+    for _ in range(3):
+        assert post_telegram(client, body).status_code == 200
+    (row,) = db.session.execute(select(Message)).scalars()
+    assert (row.channel, row.platform_message_id, row.text, row.lang_hint) == (
+        "telegram", "1111111:1365", "ولدي بلع حبوب كثيرة", "ar")
+    assert row.contact is not None and row.contact.display_name == "Sara A"
+    assert redis.exists(f"rq:job:classify-{row.id}")
+
+
+def test_edit_updates_the_text_and_classifies_again(
+    client: FlaskClient, app_ctx: object, redis: Redis, run_worker: object
+) -> None:
+    assert post_telegram(client, body_of("telegram_message.json")).status_code == 200
+    row = db.session.execute(select(Message)).scalar_one()
+    row.status = MessageStatus.CLASSIFIED
+    db.session.commit()
+    redis.flushdb()
+    for _ in range(2):  # the edit re-delivered is still one edit
+        assert post_telegram(client, body_of("telegram_edited_message.json")).status_code == 200
+    db.session.expire_all()
+    edited = db.session.get(Message, row.id)
+    assert edited is not None and edited.text == "ولدي بلع حبوب كثيرة وما يرد علي"
+    assert edited.status == MessageStatus.RECEIVED and redis.exists(f"rq:job:classify-{row.id}")
+    assert message_count() == 1
+
+
+def test_channel_posts_are_ignored_and_captions_read(client: FlaskClient, app_ctx: object) -> None:
+    assert post_telegram(client, body_of("telegram_channel_post.json")).status_code == 200
+    assert message_count() == 0
+    assert post_telegram(client, body_of("telegram_photo.json")).status_code == 200
+    assert db.session.execute(select(Message.text)).scalar_one() == "الوادي"
+
+
+def test_unknown_update_is_unparsed_once(client: FlaskClient, app_ctx: object) -> None:
+    body = json.dumps({"update_id": 5, "callback_query": {"id": "9", "data": "x"}}).encode()
+    for _ in range(2):
+        assert post_telegram(client, body).status_code == 200
+    assert db.session.execute(select(Message.status)).scalars().all() == [MessageStatus.UNPARSED]
+
+
+def test_wrong_secret_and_bad_input(client: FlaskClient, app_ctx: object) -> None:
+    body = body_of("telegram_message.json")
+    for secret in ("", "wrong", "é" * 3):
+        response = post_telegram(client, body, secret=secret)
+        assert response.status_code == 401 and response.get_json()["reason"]
+    assert post_telegram(client, body, content_type="text/plain").status_code == 415
+    for bad in (b"{}", b'{"update_id": "1"}', b'{"update_id": true}', b"nope", b"1"):
+        assert post_telegram(client, bad).status_code == 400
+    assert message_count() == 0
+
+
+def test_date_in_milliseconds_and_missing_text(client: FlaskClient, app_ctx: object) -> None:
+    payload = fixture("telegram_message.json")
+    payload["message"]["date"] = 1764410015123
+    del payload["message"]["text"]
+    assert post_telegram(client, json.dumps(payload).encode()).status_code == 200
+    row = db.session.execute(select(Message)).scalar_one()
+    assert row.text == "" and row.sent_at is not None and row.sent_at.year == 2025

@@ -1,0 +1,121 @@
+"""/webhooks/twilio/sms: Twilio's own signature over the public URL, SMS and WhatsApp, responders' replies."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.factories import (
+    fixture,
+    make_responder,
+    make_team,
+    message_count,
+    post_twilio_sms,
+    twilio_signature,
+)
+from triage.extensions import db
+from triage.models import Contact, Message
+
+
+def test_signed_sms_is_stored_once_and_answered_empty_twiml(client: FlaskClient, app_ctx: object) -> None:
+    params = fixture("twilio_sms.json")
+    for _ in range(3):
+        response = post_twilio_sms(client, params)
+        assert response.status_code == 200
+        assert response.mimetype == "text/xml" and response.get_data(as_text=True).endswith("<Response/>")
+    (row,) = db.session.execute(select(Message)).scalars()
+    assert (row.channel, row.platform_message_id, row.text) == (
+        "sms", "SM0123456789abcdef0123456789abcdef", "ساعدوني زوجي يهددني")
+    assert row.contact is not None and row.contact.platform_id == "+966500000777"
+
+
+def test_whatsapp_via_twilio_shares_the_meta_contact(client: FlaskClient, app_ctx: object) -> None:
+    assert post_twilio_sms(client, fixture("twilio_whatsapp.json")).status_code == 200
+    row = db.session.execute(select(Message)).scalar_one()
+    contact = db.session.get(Contact, row.contact_id)
+    assert row.channel == "whatsapp" and contact is not None
+    assert (contact.platform_id, contact.display_name) == ("966500000123", "أم خالد")
+
+
+def test_signature_covers_the_public_url_and_every_field(client: FlaskClient, app_ctx: object) -> None:
+    params = fixture("twilio_sms.json")
+    good = twilio_signature(client, params)
+    assert post_twilio_sms(client, params, signature="").status_code == 401
+    assert post_twilio_sms(client, params, signature="AAAA").status_code == 401
+    assert post_twilio_sms(client, {**params, "Body": "changed"}, signature=good).status_code == 401
+    assert post_twilio_sms(client, {**params, "FromCity": "X"}, signature=good).status_code == 401
+    # Signed for the internal address the proxy forwarded to, not the public URL Twilio called.
+    internal = twilio_signature(client, params, path="/webhooks/twilio/sms?x=1")
+    assert post_twilio_sms(client, params, signature=internal).status_code == 401
+    assert message_count() == 0
+    # A field Twilio adds tomorrow is signed too, and accepted.
+    extra = {**params, "NewField": "v"}
+    assert post_twilio_sms(client, extra).status_code == 200
+
+
+def test_bad_input(client: FlaskClient, app_ctx: object) -> None:
+    params = fixture("twilio_sms.json")
+    assert post_twilio_sms(client, params, content_type="application/json").status_code == 415
+    no_sid = {k: v for k, v in params.items() if "Sid" not in k}
+    response = post_twilio_sms(client, no_sid)
+    assert response.status_code == 400 and response.get_json()["reason"]
+    assert post_twilio_sms(client, {**params, "From": ""}).status_code == 400
+    assert post_twilio_sms(client, {**params, "Body": "x" * 70_000}).status_code == 413
+    assert message_count() == 0
+
+
+def test_long_emoji_rtl_and_nul_bodies(client: FlaskClient, app_ctx: object) -> None:
+    params = fixture("twilio_sms.json")
+    texts = ["ا" * 10_000, "😢", "\u200fالحقوني\u200f", "", "a\x00b"]
+    for i, text in enumerate(texts):
+        assert post_twilio_sms(client, {**params, "MessageSid": f"SM{i}", "Body": text}).status_code == 200
+    stored = db.session.execute(select(Message.text).order_by(Message.id)).scalars().all()
+    assert stored == [*texts[:4], "a\ufffdb"]
+
+
+def test_responder_reply_goes_to_the_reply_handler_not_the_citizen_queue(
+    client: FlaskClient, app_ctx: object
+) -> None:
+    make_responder(make_team(), phone="+966500000777")
+    db.session.commit()
+    response = post_twilio_sms(client, {**fixture("twilio_sms.json"), "Body": "ACK"})
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    assert response.get_data(as_text=True).endswith("<Response/>")
+    assert message_count() == 0
+    assert db.session.execute(select(Contact)).first() is None
+
+
+def test_reply_text_is_answered_as_escaped_twiml(
+    client: FlaskClient, app_ctx: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    responder = make_responder(make_team(), phone="+966500000777")
+    db.session.commit()
+    calls: list[tuple[int, str]] = []
+
+    def reply(responder_id: int, body: str) -> str:
+        calls.append((responder_id, body))
+        return "Case <K7Q> acknowledged & yours"
+
+    monkeypatch.setattr("alerts.replies.handle_reply", reply)
+    response = post_twilio_sms(client, {**fixture("twilio_sms.json"), "Body": "ACK K7Q"})
+    assert calls == [(responder.id, "ACK K7Q")]
+    assert response.get_data(as_text=True).endswith(
+        "<Response><Message>Case &lt;K7Q&gt; acknowledged &amp; yours</Message></Response>")
+
+
+def test_a_batch_mixing_a_responder_and_a_citizen_stores_only_the_citizen(app_ctx: object) -> None:
+    from triage.channels import twilio_sms
+    from triage.inbound import store_messages
+
+    responder = make_responder(make_team(), phone="+966500000777")
+    db.session.commit()
+    params = fixture("twilio_sms.json")
+    citizen = {**params, "MessageSid": "SM-citizen", "From": "+966500000888"}
+    items = [*twilio_sms.parse(urlencode(params).encode()), *twilio_sms.parse(urlencode(citizen).encode())]
+    first, second = store_messages(items)
+    assert (first.responder_id, first.created) == (responder.id, False)
+    assert second.responder_id is None and second.created
+    assert db.session.execute(select(Message.platform_message_id)).scalars().all() == ["SM-citizen"]
