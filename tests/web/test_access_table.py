@@ -27,6 +27,12 @@ TABLE: dict[tuple[str, str], tuple[Any, ...]] = {
     ("static", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("health.healthz", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("webhooks.generic_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),  # signed by platforms, not users
+    ("webhooks.meta_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("webhooks.meta_handshake", "GET"): (403, 403, 403, 403, 403, 403, 403),  # wrong verify token
+    ("webhooks.x_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("webhooks.x_crc", "GET"): (400, 400, 400, 400, 400, 400, 400),  # no crc_token
+    ("webhooks.telegram_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("webhooks.twilio_sms_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
     ("auth.login", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("auth.login", "POST"): (401, 401, 401, 401, 401, 401, 401),  # a wrong password, whoever asks
     ("auth.index", "GET"): (L, S, S, S, S, S, S),
@@ -72,6 +78,9 @@ def request_for(key: tuple[str, str], world: World, other_user: int) -> tuple[st
     endpoint, method = key
     paths = {
         "static": "/static/najda.css", "health.healthz": "/healthz", "webhooks.generic_webhook": "/webhooks/generic",
+        "webhooks.meta_webhook": "/webhooks/meta", "webhooks.meta_handshake": "/webhooks/meta",
+        "webhooks.x_webhook": "/webhooks/x", "webhooks.x_crc": "/webhooks/x",
+        "webhooks.telegram_webhook": "/webhooks/telegram", "webhooks.twilio_sms_webhook": "/webhooks/twilio/sms",
         "auth.login": "/login", "auth.index": "/", "auth.account": "/account", "auth.set_language": "/account/language",
         "auth.short_link": f"/c/{CODE}", "queue.queue": "/queue", "queue.rows": "/queue/rows",
         "queue.stream": "/stream", "queue.stats": "/stats", "cases.case_page": f"/cases/{CODE}",
