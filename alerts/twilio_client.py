@@ -184,6 +184,14 @@ def gather_twiml(
     return str(response)
 
 
+def say_twiml(prompts: list[tuple[str, str]]) -> str:
+    """TwiML that speaks each (language, text) prompt and hangs up."""
+    response = VoiceResponse()
+    for language, text in prompts:
+        response.say(text, language=language)
+    return str(response)
+
+
 def compute_signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
     """The X-Twilio-Signature Twilio would send for a form POST of params to url."""
     return str(RequestValidator(auth_token).compute_signature(url, dict(params)))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from alerts.models import EscalationPolicy, Override, Rotation
 from triage.channels.generic import SIGNATURE_HEADER, sign
 from triage.extensions import db
-from triage.models import OnCallShift, Responder, Team, utcnow
+from triage.models import Responder, Team, utcnow
 
 GENERIC_SECRET = "test-generic-secret"
 
@@ -31,13 +32,31 @@ def make_responder(team: Team, phone: str = "+966500000001", language: str = "ar
     return responder
 
 
-def put_on_call(team: Team, responder: Responder, hours: int = 8) -> OnCallShift:
+def put_on_call(team: Team, responder: Responder, hours: int = 8) -> Override:
+    """An override: ``responder`` covers the team's primary layer from an hour ago for ``hours`` hours."""
     now = utcnow()
-    shift = OnCallShift(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
+    override = Override(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
                         ends_at=now + timedelta(hours=hours))
-    db.session.add(shift)
+    db.session.add(override)
     db.session.flush()
-    return shift
+    return override
+
+
+def make_rotation(team: Team, members: list[Responder], kind: str = "daily", handoff: str = "08:00",
+                  anchor: date | None = None, layer: int = 1) -> Rotation:
+    rotation = Rotation(team_id=team.id, name=f"{team.slug}-{kind}-{layer}", layer=layer, kind=kind,
+                        handoff_time=handoff, anchor_date=anchor or date(2026, 1, 1),
+                        member_ids=[m.id for m in members])
+    db.session.add(rotation)
+    db.session.flush()
+    return rotation
+
+
+def make_policy(team: Team, levels: list[dict[str, Any]], repeat: int = 0) -> EscalationPolicy:
+    policy = EscalationPolicy(team_id=team.id, levels=levels, repeat=repeat)
+    db.session.add(policy)
+    db.session.flush()
+    return policy
 
 
 def on_call_team(slug: str = "crisis", labels: list[str] | None = None, phone: str = "+966500000001") -> Team:

@@ -25,6 +25,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The Twilio SDK logs request parameters at INFO: phone numbers must not reach the logs.
     logging.getLogger("twilio").setLevel(logging.WARNING)
 
+    from alerts.callbacks import bp as twilio_callbacks_bp
+    from alerts.cli import register_alerts_cli
+    from alerts.timeline import bp as timeline_bp
     from triage import errors, jobqueue
     from triage.cli import register_cli
     from triage.extensions import db, migrate
@@ -37,7 +40,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(twilio_callbacks_bp)
+    app.register_blueprint(timeline_bp)
     register_cli(app)
+    register_alerts_cli(app)
     return app
 
 

@@ -45,13 +45,15 @@ class JobQueues:
             log.warning("enqueue %s failed, the sweeper will retry: %s", job_id, type(exc).__name__)
             return False
 
-    def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str) -> bool:
+    def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str, **options: Any) -> bool:
+        """Schedule ``func(*args)`` in ``seconds`` under ``job_id`` unless a job of that id is still pending."""
         from datetime import timedelta
 
         q = self.queues[queue]
         try:
-            self._replace_finished(job_id)
-            q.enqueue_in(timedelta(seconds=seconds), func, *args, job_id=job_id)
+            if not self._replace_finished(job_id):
+                return True  # already scheduled, waiting or running: the database holds the due time
+            q.enqueue_in(timedelta(seconds=seconds), func, *args, job_id=job_id, **options)
             return True
         except (RedisError, OSError) as exc:
             log.warning("schedule %s failed, the reconciler will retry: %s", job_id, type(exc).__name__)
