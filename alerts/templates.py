@@ -18,6 +18,8 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
 }
 # The category shown is the most dangerous one: the responder learns the rest after signing in.
 CATEGORY_ORDER = ("self_harm", "imminent_danger", "child_protection", "domestic_violence", "disaster")
+# A bundle lists at most this many codes (the rest as "+n"), so an Arabic bundle stays within 2 segments.
+MAX_LISTED = 8
 # Twilio <Say> voices for the voice fallback.
 VOICE_LANGUAGES = {"ar": "ar-AE", "en": "en-US"}
 
@@ -35,7 +37,7 @@ def render_page(code: str, labels: list[str], priority: str, link: str, lang: st
 
 def render_bundle(codes: Sequence[str], priority: str, link: str, lang: str) -> str:
     """Several cases for one responder in one SMS (noise control): codes only, highest priority shown."""
-    listed = " ".join(codes)
+    listed = " ".join(codes[:MAX_LISTED]) + (f" +{len(codes) - MAX_LISTED}" if len(codes) > MAX_LISTED else "")
     if lang == "ar":
         return f"نجدة {priority}: {len(codes)} حالات {listed}. للرد: 1 ورمز الحالة. {link}"
     return f"Najda {priority}: {len(codes)} cases {listed}. Reply 1 and a code to ack. {link}"

@@ -77,3 +77,22 @@ def post_generic(client: FlaskClient, body: bytes, secret: str = GENERIC_SECRET,
                  signature: str | None = None, content_type: str = "application/json") -> TestResponse:
     headers = {SIGNATURE_HEADER: signature if signature is not None else sign(secret, body)}
     return client.post("/webhooks/generic", data=body, headers=headers, content_type=content_type)
+
+
+TWO_LEVELS: list[dict[str, Any]] = [
+    {"targets": [{"layer": 1}], "delay_seconds": 180, "voice": False},
+    {"targets": [{"layer": 2}], "delay_seconds": 300, "voice": False},
+]
+
+
+def escalation_team(levels: list[dict[str, Any]] | None = None, repeat: int = 0,
+                    phones: tuple[str, str] = ("+966500000001", "+966500000002")) -> tuple[Team, Responder, Responder]:
+    """A catch-all team with a primary (Amal, Arabic) and a secondary (Badr, English) on call, and a policy."""
+    team = make_team("crisis", ["*"])
+    primary = make_responder(team, phones[0], name="Amal", language="ar")
+    secondary = make_responder(team, phones[1], name="Badr", language="en")
+    make_rotation(team, [primary], kind="weekly", layer=1)
+    make_rotation(team, [secondary], kind="weekly", layer=2)
+    make_policy(team, levels or TWO_LEVELS, repeat)
+    db.session.commit()
+    return team, primary, secondary
