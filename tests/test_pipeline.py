@@ -105,7 +105,7 @@ def test_twilio_failure_is_retried_and_pages_once(
     post_generic(client, generic_body("I took pills and want to die now"))
     run_worker()  # the page job fails once and is scheduled for a retry
     with app.app_context():
-        case_id = db.session.execute(select(Case.id)).scalar_one()
+        assert db.session.execute(select(Case.id)).scalar_one()
         failed = db.session.execute(select(CaseEvent).where(CaseEvent.kind == "page_failed")).scalar_one()
         assert failed.detail["retryable"] is True
         page = db.session.execute(select(Page).where(Page.channel == "sms")).scalar_one()

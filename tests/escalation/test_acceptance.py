@@ -111,7 +111,7 @@ def test_delivery_failure_callback_escalates_at_once(
 ) -> None:
     with live.app.app_context():
         _team, primary, secondary = escalation_team()
-        primary_phone, secondary_phone, secondary_id = primary.phone, secondary.phone, secondary.id
+        primary_phone, secondary_phone = primary.phone, secondary.phone
     fail(fake_twilio, delivery="failed", to=primary_phone)
     case_id = _open_p1(live)
     with live.app.app_context():
