@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from alerts import timers
@@ -18,9 +19,9 @@ from alerts.oncall import PERIOD_DAYS, on_call_layers, parse_hhmm
 from triage.extensions import db
 from triage.models import Case, CaseStatus, Responder, Team, normalise_phone, utcnow
 
-teams = click.Group("teams", help="Teams and the labels they own.")
-responders = click.Group("responders", help="Responders: phones, language, working state.")
-schedules = click.Group("schedules", help="Rotations, overrides, escalation policies, maintenance, iCalendar.")
+teams = AppGroup("teams", help="Teams and the labels they own.")
+responders = AppGroup("responders", help="Responders: phones, language, working state.")
+schedules = AppGroup("schedules", help="Rotations, overrides, escalation policies, maintenance, iCalendar.")
 
 
 def _team(slug: str) -> Team:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import requests
 from flask import Flask
 from redis import Redis
 from rq.job import Job, JobStatus
@@ -117,9 +118,15 @@ def test_delivery_failure_callback_escalates_at_once(
     with live.app.app_context():
         # The fake reports "failed" (30003) to /webhooks/twilio/status; handling that callback enqueues the
         # next step for now, without waiting out the 3 minutes.
-        assert wait_until(lambda: pages(case_id)[0].status == PageStatus.FAILED)
+        def failed_callback_answered() -> bool:
+            answered = requests.get(f"{fake_twilio.url}/_fake/callbacks", timeout=5).json()
+            return any(c["params"].get("MessageStatus") == "failed" and c["status_code"] == 200 for c in answered)
+
+        assert wait_until(failed_callback_answered)
+        # By the time Najda has answered that callback, the next step waits in the queue (not the scheduler).
         job = Job.fetch(timers.step_job_id(case_id, 1), connection=redis)
         assert job.get_status() == JobStatus.QUEUED
+        assert pages(case_id)[0].status == PageStatus.FAILED
         assert escalation(case_id).next_due_at <= utcnow()  # type: ignore[operator]
         assert "escalation_advanced" in kinds(case_id)
         assert pages(case_id)[0].error_code == "30003"

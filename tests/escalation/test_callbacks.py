@@ -8,8 +8,11 @@ from datetime import timedelta
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from redis import Redis
+from rq.job import Job, JobStatus
 from sqlalchemy import update
 
+from alerts import timers
 from alerts.fake_twilio import FakeTwilioServer
 from alerts.twilio_client import compute_signature
 from tests.conftest import TEST_TWILIO_TOKEN
@@ -112,10 +115,14 @@ def test_p1_voice_fallback_key_1_acknowledges(live: Live, fake_twilio: FakeTwili
         assert "voice_keypress" in kinds(case_id)
 
 
-def test_p1_voice_fallback_key_2_escalates(live: Live, fake_twilio: FakeTwilioServer) -> None:
+def test_p1_voice_fallback_key_2_escalates(live: Live, fake_twilio: FakeTwilioServer, redis: Redis) -> None:
     case_id, _phone = _voice_case(live, fake_twilio, "2")
     with live.app.app_context():
         assert wait_until(lambda: "escalation_advanced" in kinds(case_id))
+        # The key press handler enqueues the next step right after its commit.
+        assert wait_until(lambda: Job.exists(timers.step_job_id(case_id, 1), connection=redis)
+                          and Job.fetch(timers.step_job_id(case_id, 1), connection=redis).get_status()
+                          == JobStatus.QUEUED)
     live.run_worker()
     with live.app.app_context():
         assert [p.step for p in pages(case_id)] == [0, 1]
