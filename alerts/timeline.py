@@ -52,12 +52,11 @@ def case_timeline(case_id: int) -> list[TimelineEntry]:
             continue
         detail = event.detail or {}
         responder_id = detail.get("responder_id")
-        name = None
-        if isinstance(responder_id, int):
-            if responder_id not in names:
-                responder = db.session.get(Responder, responder_id)
-                names[responder_id] = responder.name if responder else f"#{responder_id}"
-            name = names[responder_id]
+        name = _name(names, responder_id) if isinstance(responder_id, int) else None
+        listed = detail.get("responder_ids")
+        extra: dict[str, Any] = {}
+        if isinstance(listed, list):
+            extra["responders"] = [_name(names, rid) for rid in listed if isinstance(rid, int)]
         page_id = detail.get("page_id") if isinstance(detail.get("page_id"), int) else None
         if page_id is not None and page_id not in pages:
             pages[page_id] = db.session.get(Page, page_id)
@@ -65,9 +64,16 @@ def case_timeline(case_id: int) -> list[TimelineEntry]:
         entries.append(TimelineEntry(
             at=event.at, kind=event.kind, actor=event.actor, responder=name, page_id=page_id,
             page_status=page.status.value if page is not None else None,
-            detail={k: detail[k] for k in DETAIL_KEYS if k in detail},
+            detail={**{k: detail[k] for k in DETAIL_KEYS if k in detail}, **extra},
         ))
     return entries
+
+
+def _name(cache: dict[int, str], responder_id: int) -> str:
+    if responder_id not in cache:
+        responder = db.session.get(Responder, responder_id)
+        cache[responder_id] = responder.name if responder else f"#{responder_id}"
+    return cache[responder_id]
 
 
 bp = Blueprint("timeline_api", __name__, url_prefix="/api")

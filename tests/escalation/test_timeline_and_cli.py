@@ -36,6 +36,7 @@ def test_timeline_shows_every_page_its_state_and_who_acked(
         entries = case_timeline(case.id)
         assert [e.kind for e in entries] == ["opened", "escalation_started", "escalation_step", "paged",
                                              "acknowledged", "escalation_stopped"]
+        assert entries[2].detail["responders"] == ["Amal"] and entries[2].detail["level"] == 1
         paged = entries[3]
         assert paged.responder == "Amal" and paged.page_id == pages(case.id)[0].id
         assert paged.page_status in {s.value for s in PageStatus}
