@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis.exceptions import RedisError
 from rq import Retry
@@ -40,18 +41,24 @@ def send_job_id(page_id: int) -> str:
     return f"send-{page_id}"
 
 
-def _job_status(q: JobQueues, job_id: str) -> JobStatus | None:
+def _job_status(q: JobQueues, job_id: str, stale_after: float | None = None) -> JobStatus | None:
+    """The job's status; None when Redis has no such job or it is a *started* job whose worker died."""
     try:
-        return Job.fetch(job_id, connection=q.redis).get_status(refresh=False)
+        job = Job.fetch(job_id, connection=q.redis)
     except NoSuchJobError:
         return None
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED and stale_after is not None and job.started_at is not None:
+        if (datetime.now(UTC) - job.started_at.replace(tzinfo=UTC)).total_seconds() >= stale_after:
+            return None
+    return status
 
 
-def cancel(q: JobQueues, job_id: str) -> None:
+def cancel(q: JobQueues, job_id: str, stale_after: float | None = None) -> None:
     """Drop a waiting or scheduled job (best effort: a job that fires anyway re-checks and does nothing)."""
     try:
         job = Job.fetch(job_id, connection=q.redis)
-        if job.get_status(refresh=False) != JobStatus.STARTED:
+        if _job_status(q, job_id, stale_after) != JobStatus.STARTED:
             job.delete()
     except NoSuchJobError:
         pass
@@ -60,22 +67,26 @@ def cancel(q: JobQueues, job_id: str) -> None:
 
 
 def _arm(q: JobQueues, job_id: str, func: str, args: tuple[int, ...], due: datetime, now: datetime,
-         replace: bool, retry: Retry | None = None) -> bool:
+         replace: bool, retry: Retry | None = None, stale_after: float | None = None) -> bool:
     if replace:
-        cancel(q, job_id)
-    options = {"retry": retry} if retry is not None else {}
+        cancel(q, job_id, stale_after)
+    options: dict[str, Any] = {"retry": retry} if retry is not None else {}
     delay = (due - now).total_seconds()
     if delay <= 0:
         return q.enqueue(PAGES, func, *args, job_id=job_id, **options)
     return q.enqueue_in(PAGES, delay, func, *args, job_id=job_id, **options)
 
 
-def arm_step(q: JobQueues, case_id: int, step: int, due: datetime, now: datetime, replace: bool = False) -> bool:
-    return _arm(q, step_job_id(case_id, step), STEP_JOB, (case_id, step), due, now, replace)
+def arm_step(q: JobQueues, case_id: int, step: int, due: datetime, now: datetime, replace: bool = False,
+             stale_after: float | None = None) -> bool:
+    return _arm(q, step_job_id(case_id, step), STEP_JOB, (case_id, step), due, now, replace,
+                stale_after=stale_after)
 
 
-def arm_send(q: JobQueues, page_id: int, due: datetime, now: datetime, replace: bool = False) -> bool:
-    return _arm(q, send_job_id(page_id), SEND_JOB, (page_id,), due, now, replace, retry=PAGE_RETRY)
+def arm_send(q: JobQueues, page_id: int, due: datetime, now: datetime, replace: bool = False,
+             stale_after: float | None = None) -> bool:
+    return _arm(q, send_job_id(page_id), SEND_JOB, (page_id,), due, now, replace, retry=PAGE_RETRY,
+                stale_after=stale_after)
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,9 @@ class Reconciled:
     closed: int
 
 
-def reconcile(q: JobQueues, now: datetime) -> Reconciled:
-    """Re-arm every due or lost timer from the database (after FLUSHALL, a worker crash, a dead scheduler)."""
+def reconcile(q: JobQueues, now: datetime, stale_after: float | None = None) -> Reconciled:
+    """Re-arm every due or lost timer from the database (after FLUSHALL, a worker crash, a dead scheduler).
+    A job still *started* after ``stale_after`` seconds lost its worker and counts as lost."""
     steps = sends = closed = 0
     rows = db.session.execute(
         select(CaseEscalation, Case.status)
@@ -101,11 +113,11 @@ def reconcile(q: JobQueues, now: datetime) -> Reconciled:
         due = escalation.next_due_at
         assert due is not None
         job_id = step_job_id(escalation.case_id, escalation.next_step)
-        state = _job_status(q, job_id)
+        state = _job_status(q, job_id, stale_after)
         lost = state is None or state in _DONE
         overdue = due <= now and state == JobStatus.SCHEDULED  # the scheduler is late or gone
         if lost or overdue:
-            arm_step(q, escalation.case_id, escalation.next_step, due, now, replace=True)
+            arm_step(q, escalation.case_id, escalation.next_step, due, now, replace=True, stale_after=stale_after)
             steps += 1
     pending = db.session.execute(
         select(Page.id, Page.send_after)
@@ -114,10 +126,10 @@ def reconcile(q: JobQueues, now: datetime) -> Reconciled:
                Page.created_at < now - INLINE_GRACE)
     ).all()
     for page_id, send_after in pending:
-        state = _job_status(q, send_job_id(page_id))
+        state = _job_status(q, send_job_id(page_id), stale_after)
         # Only lost jobs: a scheduled one may be RQ's retry backoff, which must not be cut short.
         if state is None or state in _DONE:
-            arm_send(q, page_id, send_after or now, now, replace=True)
+            arm_send(q, page_id, send_after or now, now, replace=True, stale_after=stale_after)
             sends += 1
     db.session.commit()
     return Reconciled(steps, sends, closed)

@@ -30,10 +30,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from alerts.timeline import bp as timeline_bp
     from triage import errors, jobqueue
     from triage.cli import register_cli
-    from triage.extensions import db, migrate
+    from triage.extensions import db, enable_sqlite_concurrency, migrate
     from triage.health import bp as health_bp
     from triage.webhooks import bp as webhooks_bp
 
+    enable_sqlite_concurrency()
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     jobqueue.init_app(app, settings.redis_url or "redis://127.0.0.1:6379/0")

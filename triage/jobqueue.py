@@ -7,6 +7,7 @@ and the sweeper can re-enqueue anything the database says is unfinished after Re
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -30,14 +31,20 @@ class JobQueues:
         self.redis = Redis.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
         self.queues = {name: Queue(name, connection=self.redis) for name in QUEUE_NAMES}
 
-    def enqueue(self, queue: str, func: str, *args: Any, job_id: str, **options: Any) -> bool:
-        """Queue ``func(*args)`` once under ``job_id``; True if it is (now) waiting, False if Redis is down."""
+    def enqueue(
+        self, queue: str, func: str, *args: Any, job_id: str, stale_after: float | None = None, **options: Any
+    ) -> bool:
+        """Queue ``func(*args)`` once under ``job_id``; True if it is (now) waiting, False if Redis is down.
+
+        ``stale_after``: a job of that id still marked *started* for longer than this many seconds is taken
+        for one whose worker was killed, and replaced (jobs are idempotent, so a rare double run is harmless).
+        """
         q = self.queues[queue]
         try:
             try:
                 q.enqueue(func, *args, job_id=job_id, unique=True, **options)
             except DuplicateJobError:
-                if not self._replace_finished(job_id):
+                if not self._replace_finished(job_id, stale_after):
                     return True  # already waiting or running: nothing to do
                 q.enqueue(func, *args, job_id=job_id, unique=True, **options)
             return True
@@ -47,8 +54,6 @@ class JobQueues:
 
     def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str, **options: Any) -> bool:
         """Schedule ``func(*args)`` in ``seconds`` under ``job_id`` unless a job of that id is still pending."""
-        from datetime import timedelta
-
         q = self.queues[queue]
         try:
             if not self._replace_finished(job_id):
@@ -59,13 +64,20 @@ class JobQueues:
             log.warning("schedule %s failed, the reconciler will retry: %s", job_id, type(exc).__name__)
             return False
 
-    def _replace_finished(self, job_id: str) -> bool:
-        """Delete a finished/failed job of that id so a new run can take its place."""
+    def _replace_finished(self, job_id: str, stale_after: float | None = None) -> bool:
+        """Delete a finished, failed or abandoned job of that id so a new run can take its place."""
         try:
             job = Job.fetch(job_id, connection=self.redis)
         except NoSuchJobError:
             return True
-        if job.get_status(refresh=False) in _DONE:
+        status = job.get_status(refresh=False)
+        abandoned = (
+            stale_after is not None
+            and status == JobStatus.STARTED
+            and job.started_at is not None
+            and (datetime.now(UTC) - job.started_at.replace(tzinfo=UTC)).total_seconds() >= stale_after
+        )
+        if status in _DONE or abandoned:
             job.delete()
             return True
         return False

@@ -41,9 +41,23 @@ def queues() -> JobQueues:
     return jobs()
 
 
-def enqueue_page(case_id: int) -> bool:
+# A job still "started" after this long lost its worker (killed, OOM): the sweeper replaces it.
+CLASSIFY_TIMEOUT = 60
+PAGE_TIMEOUT = 60
+STALE_AFTER = 2 * CLASSIFY_TIMEOUT
+
+
+def enqueue_classify(message_id: int, stale_after: float | None = None) -> bool:
     return queues().enqueue(
-        PAGES, "workers.jobs.page_on_call", case_id, job_id=f"page-{case_id}", retry=PAGE_RETRY
+        CLASSIFY, "workers.jobs.classify_message", message_id, job_id=f"classify-{message_id}",
+        job_timeout=CLASSIFY_TIMEOUT, stale_after=stale_after,
+    )
+
+
+def enqueue_page(case_id: int, stale_after: float | None = None) -> bool:
+    return queues().enqueue(
+        PAGES, "workers.jobs.page_on_call", case_id, job_id=f"page-{case_id}", retry=PAGE_RETRY,
+        job_timeout=PAGE_TIMEOUT, stale_after=stale_after,
     )
 
 
@@ -176,9 +190,9 @@ def _deliver(page_id: int, raise_retryable: bool) -> Delivery:
     return delivery
 
 
-def sweep() -> dict[str, int]:
-    """Re-enqueue what the database says is unfinished: after Redis lost its memory, or was down at ingest.
-    Also the escalation reconciler: every due or lost timer is re-armed from the database."""
+def sweep(stale_after: float = STALE_AFTER) -> dict[str, int]:
+    """Re-enqueue what the database says is unfinished: after Redis lost its memory, was down at ingest, or a
+    worker died holding a job. Also the escalation reconciler: every due or lost timer is re-armed."""
     with app_context():
         now = utcnow()
         cutoff = now - timedelta(seconds=5)
@@ -194,12 +208,11 @@ def sweep() -> dict[str, int]:
             )
         ).scalars().all()
         db.session.commit()
-        q = queues()
         for message_id in waiting:
-            q.enqueue(CLASSIFY, "workers.jobs.classify_message", message_id, job_id=f"classify-{message_id}")
+            enqueue_classify(message_id, stale_after)
         for case_id in unstarted:
-            enqueue_page(case_id)
-        reconciled = timers.reconcile(q, now)
+            enqueue_page(case_id, stale_after)
+        reconciled = timers.reconcile(queues(), now, stale_after)
         return {"messages": len(waiting), "cases": len(unstarted), "steps": reconciled.steps,
                 "sends": reconciled.sends}
 
