@@ -198,7 +198,7 @@ def _fire(escalation: CaseEscalation | None, case: Case | None, step: int, now: 
         else:
             chosen.append(responder)
     record_event(case, "escalation_step", step=step, level=level_number, round=step // len(levels) + 1,
-                 responder_ids=[r.id for r in chosen])
+                 responder_ids=[r.id for r in chosen], due=due.isoformat() if due else None)
     sms = [_page(case, r, step, "sms", public_url, None) for r in chosen]
     voice: list[Page] = []
     if level.get("voice") and case.priority == "P1":

@@ -21,7 +21,7 @@ TIMELINE_KINDS = frozenset({
     "page_held", "page_cancelled", "voice_keypress", "acknowledged", "resolved", "escalate_requested",
 })
 DETAIL_KEYS = ("step", "level", "round", "channel", "status", "error_code", "reason", "attempt", "digits",
-               "via", "state", "bundled", "bundled_into", "until", "priority", "after", "before")
+               "via", "state", "bundled", "bundled_into", "until", "priority", "after", "before", "due")
 
 
 @dataclass(frozen=True)
