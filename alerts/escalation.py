@@ -19,7 +19,7 @@ from alerts.models import CaseEscalation, EscalationPolicy, MaintenanceWindow
 from alerts.oncall import on_call_layers
 from alerts.templates import case_link, render_page, voice_prompts
 from alerts.twilio_client import INVALID_NUMBER_CODES
-from triage.cases import record_event
+from triage.cases import PRIORITY_ORDER, record_event
 from triage.extensions import db
 from triage.models import Case, CaseStatus, Page, PageStatus, Responder
 
@@ -84,13 +84,31 @@ def ensure_escalation(case: Case, now: datetime) -> CaseEscalation:
     """The case's escalation, snapshotting the team's policy the first time (step 0 due now)."""
     escalation = escalation_of(case.id)
     if escalation is None:
-        escalation = CaseEscalation(case_id=case.id, policy=policy_snapshot(case.team_id), next_step=0,
-                                    next_due_at=now, state=ACTIVE)
+        snapshot = {**policy_snapshot(case.team_id), "priority": case.priority}
+        escalation = CaseEscalation(case_id=case.id, policy=snapshot, next_step=0, next_due_at=now, state=ACTIVE)
         db.session.add(escalation)
         record_event(case, "escalation_started", policy_id=escalation.policy["policy_id"],
                      levels=len(escalation.policy["levels"]), repeat=escalation.policy["repeat"])
         db.session.flush()
     return escalation
+
+
+def on_priority_raised(case: Case, escalation: CaseEscalation, now: datetime) -> bool:
+    """A more urgent message joined the case: page the next level now (restarting an exhausted escalation)
+    rather than wait out a timer set for a lower priority. True when the escalation was moved."""
+    before = escalation.policy.get("priority", case.priority)
+    if case.status != CaseStatus.OPEN or PRIORITY_ORDER.get(case.priority, 3) >= PRIORITY_ORDER.get(before, 3):
+        return False
+    escalation.policy = {**escalation.policy, "priority": case.priority}
+    if escalation.state != ACTIVE:
+        levels = len(escalation.policy["levels"])
+        total = levels * (1 + int(escalation.policy["repeat"]))
+        escalation.state = ACTIVE
+        escalation.next_step = max(escalation.next_step, total - levels)  # one more round of the levels
+    escalation.next_due_at = now
+    record_event(case, "escalation_advanced", reason="priority_raised", before=before, after=case.priority,
+                 step=escalation.next_step)
+    return True
 
 
 def in_maintenance(team_id: int, now: datetime) -> bool:

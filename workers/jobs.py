@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from alerts import timers
-from alerts.escalation import ensure_escalation, fire_step
+from alerts.escalation import ensure_escalation, fire_step, on_priority_raised
 from alerts.models import CaseEscalation
 from alerts.paging import Delivery, RetryablePageFailure, deliver_page
 from alerts.templates import voice_prompts
@@ -108,7 +108,9 @@ def page_on_call(case_id: int) -> str:
         if case.status != CaseStatus.OPEN or not is_urgent(case.priority):
             db.session.commit()
             return f"case is {case.status.value} {case.priority}"
-        escalation = ensure_escalation(case, utcnow())
+        now = utcnow()
+        escalation = ensure_escalation(case, now)
+        on_priority_raised(case, escalation, now)
         step = escalation.next_step
         db.session.commit()
         return _run_step(case_id, step)

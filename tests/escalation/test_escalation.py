@@ -1,0 +1,135 @@
+"""Escalation policy behaviour: snapshots, exhaustion, nobody on call, opted-out numbers, priority raises."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from alerts.escalation import validate_levels
+from alerts.fake_twilio import FakeTwilioServer
+from alerts.models import EscalationPolicy
+from tests.escalation.helpers import escalation, kinds, make_due_now, only_case, pages, sms_sent
+from tests.factories import escalation_team, generic_body, make_team, post_generic
+from triage.extensions import db
+from triage.models import CaseEvent, PageStatus, Responder
+from workers.jobs import sweep
+
+URGENT = "I took pills and want to die now"
+
+
+def _step(app: Flask, run_worker: Callable[[], None], case_id: int) -> None:
+    with app.app_context():
+        make_due_now(case_id)
+        sweep()
+    run_worker()
+
+
+def test_policy_edits_do_not_change_a_running_escalation(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    with app.app_context():
+        _team, primary, _ = escalation_team()
+        phone = primary.phone
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        policy = db.session.execute(select(EscalationPolicy)).scalar_one()
+        policy.levels = [{"targets": [{"layer": 1}], "delay_seconds": 1}]  # secondary removed, later
+        db.session.commit()
+        case_id = only_case().id
+        assert escalation(case_id).policy["levels"][1]["targets"] == [{"layer": 2}]
+    _step(app, run_worker, case_id)
+    assert [m["to"] for m in sms_sent(fake_twilio)][-1] != phone  # the snapshot's level 2: the secondary
+
+
+def test_the_policy_runs_its_rounds_then_records_exhaustion(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    with app.app_context():
+        escalation_team(repeat=1)
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        case_id = only_case().id
+    for _ in range(4):
+        _step(app, run_worker, case_id)
+    with app.app_context():
+        assert [p.step for p in pages(case_id)] == [0, 1, 2, 3]
+        assert escalation(case_id).state == "exhausted"
+        assert kinds(case_id).count("escalation_exhausted") == 1
+    assert len(sms_sent(fake_twilio)) == 4
+
+
+def test_nobody_on_call_at_a_level_moves_on_at_once_and_says_so(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    with app.app_context():
+        make_team("crisis", ["*"])
+        db.session.commit()
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        case_id = only_case().id
+        failures = db.session.execute(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "page_failed")
+        ).scalars().all()
+        assert failures and all(e.detail["reason"] == "nobody_on_call" for e in failures)
+        assert escalation(case_id).state == "exhausted"  # every level of every round, none waited for
+    assert sms_sent(fake_twilio) == []
+
+
+def test_opted_out_number_is_marked_and_skipped(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    with app.app_context():
+        _team, primary, secondary = escalation_team(repeat=1)
+        primary_id, primary_phone, secondary_phone = primary.id, primary.phone, secondary.phone
+    requests.post(f"{fake_twilio.url}/_fake/fail", json={"mode": "opted_out", "to": primary_phone}, timeout=5)
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        case_id = only_case().id
+        assert db.session.get(Responder, primary_id).opted_out  # type: ignore[union-attr]
+        assert pages(case_id)[0].status == PageStatus.FAILED and pages(case_id)[0].error_code == "21610"
+    _step(app, run_worker, case_id)  # round two comes back to the primary: skipped, not sent
+    with app.app_context():
+        skipped = db.session.execute(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "page_skipped")
+        ).scalars().all()
+        assert [e.detail["reason"] for e in skipped] == ["opted_out"]
+    assert [m["to"] for m in sms_sent(fake_twilio)] == [secondary_phone, secondary_phone]
+
+
+def test_a_more_urgent_message_pages_the_next_level_now(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    with app.app_context():
+        _team, primary, secondary = escalation_team()
+        phones = [primary.phone, secondary.phone]
+    post_generic(client, generic_body("زوجي يضربني", sender="same"))  # P2
+    run_worker()
+    with app.app_context():
+        case = only_case()
+        assert case.priority == "P2"
+    post_generic(client, generic_body("الحقوني زوجي يضربني الحين", sender="same"))  # P1, same case
+    run_worker()
+    with app.app_context():
+        case = only_case()
+        assert case.priority == "P1"
+        assert "escalation_advanced" in kinds(case.id)
+    assert [m["to"] for m in sms_sent(fake_twilio)] == phones
+
+
+@pytest.mark.parametrize("levels", [
+    [], [{"targets": [], "delay_seconds": 1}], [{"targets": [{"layer": "1"}], "delay_seconds": 1}],
+    [{"targets": [{"layer": 1, "responder": 2}], "delay_seconds": 1}], [{"targets": [{"layer": 1}]}],
+    [{"targets": [{"layer": 1}], "delay_seconds": -5}],
+])
+def test_invalid_policies_are_refused(levels: list[dict[str, object]]) -> None:
+    with pytest.raises(ValueError):
+        validate_levels(levels)  # type: ignore[arg-type]
