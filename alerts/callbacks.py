@@ -54,6 +54,14 @@ def _empty() -> Response:
 
 def _update(sid: str, status: PageStatus | None, error_code: str | None, raw_status: str) -> None:
     page = db.session.execute(select(Page).where(Page.twilio_sid == sid).with_for_update()).scalar_one_or_none()
+    page_id = request.args.get("page", type=int)
+    if page is None and page_id is not None and sid:
+        # The callback can beat the sending job's commit of the sid: find the page by the id in our URL.
+        page = db.session.execute(
+            select(Page).where(Page.id == page_id, Page.twilio_sid.is_(None)).with_for_update()
+        ).scalar_one_or_none()
+        if page is not None:
+            page.twilio_sid = sid
     if page is None or status is None:
         log.info("status %s for an unknown sid or status ignored", raw_status[:20])
         db.session.commit()

@@ -41,8 +41,11 @@ class Delivery:
     escalate_step: int | None = None  # a permanent failure brought this step forward to now
 
 
-def status_callback_url(public_url: str) -> str:
-    return f"{public_url}/webhooks/twilio/status"
+def status_callback_url(public_url: str, page: Page) -> str:
+    """Where Twilio reports this page's delivery. The page id rides along: Twilio may call back before the
+    sending job has stored the sid (the fake does after 50 ms), and the callback must still find its page."""
+    path = "voice/status" if page.channel == "voice" else "status"
+    return f"{public_url}/webhooks/twilio/{path}?page={page.id}"
 
 
 def deliver_page(page_id: int, now: datetime, settings: Settings, sender: Sender, caller: Caller) -> Delivery:
@@ -76,7 +79,7 @@ def deliver_page(page_id: int, now: datetime, settings: Settings, sender: Sender
     if page.channel == "voice":
         outcome = caller(page.to_phone, page, settings.public_url)
     else:
-        outcome = sender(page.to_phone, page.body, status_callback_url(settings.public_url))
+        outcome = sender(page.to_phone, page.body, status_callback_url(settings.public_url, page))
     return _record(page, case, responder, bundle, outcome, now)
 
 
@@ -111,7 +114,11 @@ def _body(case: Case, bundle: list[Page], responder: Responder, public_url: str)
 def _record(page: Page, case: Case, responder: Responder, bundle: list[Page], outcome: SendOutcome,
             now: datetime) -> Delivery:
     if outcome.sid:
-        page.twilio_sid, page.status, page.sent_at = outcome.sid, PageStatus.QUEUED, now
+        # A status callback may have beaten us here (it finds the page by id): never step back from its state.
+        db.session.refresh(page, with_for_update=True)
+        page.twilio_sid, page.sent_at = outcome.sid, now
+        if page.status == PageStatus.PENDING:
+            page.status = PageStatus.QUEUED
         record_event(case, "paged", page_id=page.id, responder_id=page.responder_id, channel=page.channel,
                      step=page.step, attempt=page.attempts, bundled=[p.id for p in bundle])
         for other in bundle:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from alerts import timers
 from alerts.escalation import ensure_escalation, fire_step, on_priority_raised
 from alerts.models import CaseEscalation
-from alerts.paging import Delivery, RetryablePageFailure, deliver_page
+from alerts.paging import Delivery, RetryablePageFailure, deliver_page, status_callback_url
 from alerts.templates import voice_prompts
 from alerts.twilio_client import SendOutcome, build_client, gather_twiml, place_call, send_sms
 from triage.cases import apply_classification, is_urgent
@@ -171,7 +171,7 @@ def _deliver(page_id: int, raise_retryable: bool) -> Delivery:
         assert case is not None
         twiml = gather_twiml(voice_prompts(case.code, case.priority),
                              f"{public_url}/webhooks/twilio/voice/gather?page={page.id}")
-        return place_call(client, to, config.twilio_from, twiml, f"{public_url}/webhooks/twilio/voice/status")
+        return place_call(client, to, config.twilio_from, twiml, status_callback_url(public_url, page))
 
     now = utcnow()
     try:

@@ -143,3 +143,26 @@ def test_voice_fallback_is_cancelled_by_an_ack(live: Live, fake_twilio: FakeTwil
         assert voice.status == PageStatus.CANCELLED
         assert send_page(voice.id) == "done"
     assert calls_made(fake_twilio) == []
+
+
+def test_a_callback_that_beats_the_senders_commit_still_finds_its_page(app: Flask, client: FlaskClient) -> None:
+    from alerts.escalation import ensure_escalation, fire_step
+
+    with app.app_context():
+        team, _primary, _ = escalation_team()
+        case = Case(code="RACE", priority="P1", labels=[], team_id=team.id, channel="generic")
+        db.session.add(case)
+        db.session.flush()
+        ensure_escalation(case, utcnow())
+        db.session.commit()
+        [page_id] = fire_step(case.id, 0, utcnow(), "http://najda.test").page_ids
+    path = f"/webhooks/twilio/status?page={page_id}"
+    assert _signed_post(client, path, {"MessageSid": "SMrace", "MessageStatus": "failed", "ErrorCode": "30003"}) == 200
+    with app.app_context():
+        page = db.session.get(Page, page_id)
+        assert page is not None and page.twilio_sid == "SMrace" and page.status == PageStatus.FAILED
+        assert "escalation_advanced" in kinds(page.case_id)
+    # Another page's id in the URL cannot be used to hijack an already-sent page.
+    assert _signed_post(client, path, {"MessageSid": "SMother", "MessageStatus": "delivered"}) == 200
+    with app.app_context():
+        assert db.session.get(Page, page_id).status == PageStatus.FAILED  # type: ignore[union-attr]
