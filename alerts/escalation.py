@@ -33,6 +33,8 @@ VOICE_AFTER = timedelta(seconds=60)  # a P1 SMS still unacknowledged after this 
 # RQ's scheduler works in whole seconds; a step that fires this early is still on time.
 EARLY_TOLERANCE = timedelta(seconds=2)
 ACTIVE = "active"
+# After the policy's last round, an unanswered case is paged round again after this pause, until someone answers.
+REROUND_AFTER = timedelta(minutes=10)
 FAILED_STATUSES = (PageStatus.FAILED, PageStatus.UNDELIVERED, PageStatus.CANCELLED)
 
 
@@ -60,6 +62,18 @@ def validate_levels(levels: list[dict[str, Any]]) -> None:
         delay = level.get("delay_seconds")
         if not isinstance(delay, int) or delay < 0:
             raise ValueError(f"level {number}: delay_seconds must be a whole number ≥ 0")
+
+
+def level_for(step: int, levels: int, repeat: int) -> int | None:
+    """The level (1-based) step ``step`` pages, or None for the pause once the policy's rounds are spent.
+
+    Steps 0 .. levels*(1+repeat)-1 run the policy; after that every round is a pause followed by the levels.
+    """
+    total = levels * (1 + repeat)
+    if step < total:
+        return step % levels + 1
+    position = (step - total) % (levels + 1)
+    return None if position == 0 else position
 
 
 def policy_snapshot(team_id: int | None) -> dict[str, Any]:
@@ -94,17 +108,17 @@ def ensure_escalation(case: Case, now: datetime) -> CaseEscalation:
 
 
 def on_priority_raised(case: Case, escalation: CaseEscalation, now: datetime) -> bool:
-    """A more urgent message joined the case: page the next level now (restarting an exhausted escalation)
-    rather than wait out a timer set for a lower priority. True when the escalation was moved."""
+    """A more urgent message joined the case: page the next level now rather than wait out a timer set for a
+    lower priority (or a pause after the policy's rounds). True when the escalation was moved."""
     before = escalation.policy.get("priority", case.priority)
     if case.status != CaseStatus.OPEN or PRIORITY_ORDER.get(case.priority, 3) >= PRIORITY_ORDER.get(before, 3):
         return False
     escalation.policy = {**escalation.policy, "priority": case.priority}
+    levels, repeat = len(escalation.policy["levels"]), int(escalation.policy["repeat"])
     if escalation.state != ACTIVE:
-        levels = len(escalation.policy["levels"])
-        total = levels * (1 + int(escalation.policy["repeat"]))
         escalation.state = ACTIVE
-        escalation.next_step = max(escalation.next_step, total - levels)  # one more round of the levels
+    if level_for(escalation.next_step, levels, repeat) is None:
+        escalation.next_step += 1  # no pause when the case just became more urgent
     escalation.next_due_at = now
     record_event(case, "escalation_advanced", reason="priority_raised", before=before, after=case.priority,
                  step=escalation.next_step)
@@ -200,12 +214,12 @@ def _fire(escalation: CaseEscalation | None, case: Case | None, step: int, now: 
         stop_escalation(case, "maintenance", now)
         return StepResult("maintenance")
     levels: list[dict[str, Any]] = escalation.policy["levels"]
-    total = len(levels) * (1 + int(escalation.policy["repeat"]))
-    if step >= total:
-        escalation.state, escalation.next_due_at = "exhausted", None
-        record_event(case, "escalation_exhausted", steps=total)
-        return StepResult("exhausted")
-    level_number = step % len(levels) + 1
+    level_number = level_for(step, len(levels), int(escalation.policy["repeat"]))
+    if level_number is None:
+        # The policy's rounds are spent and nobody answered: say so, pause, then go round again.
+        escalation.next_step, escalation.next_due_at = step + 1, now + REROUND_AFTER
+        record_event(case, "escalation_exhausted", step=step, next_round_at=escalation.next_due_at.isoformat())
+        return StepResult("exhausted", next_step=step + 1, next_due_at=escalation.next_due_at)
     level = levels[level_number - 1]
     chosen: list[Responder] = []
     for responder in level_responders(level, case.team_id, now):
@@ -215,7 +229,7 @@ def _fire(escalation: CaseEscalation | None, case: Case | None, step: int, now: 
             record_event(case, "page_skipped", reason="number_invalid", responder_id=responder.id, step=step)
         else:
             chosen.append(responder)
-    record_event(case, "escalation_step", step=step, level=level_number, round=step // len(levels) + 1,
+    record_event(case, "escalation_step", step=step, level=level_number,
                  responder_ids=[r.id for r in chosen], due=due.isoformat() if due else None)
     sms = [_page(case, r, step, "sms", public_url, None) for r in chosen]
     voice: list[Page] = []

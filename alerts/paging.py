@@ -66,13 +66,13 @@ def deliver_page(page_id: int, now: datetime, settings: Settings, sender: Sender
         return Delivery("not_due", arm_at=page.send_after)
     bundle: list[Page] = []
     if page.channel == "sms":
-        held = hold_until(case.priority, _recent_sends(responder.id, now), now)
+        held = hold_until(case.priority, recent_sends(responder.id, now), now)
         if held is not None:
             page.send_after = held
             record_event(case, "page_held", page_id=page.id, responder_id=responder.id, until=held.isoformat())
             db.session.commit()
             return Delivery("held", arm_at=held)
-        bundle = _held_pages(responder.id, page.id)
+        bundle = held_pages(responder.id, page.id)
         page.body = _body(case, bundle, responder, settings.public_url)
     page.attempts += 1
     db.session.commit()
@@ -83,7 +83,7 @@ def deliver_page(page_id: int, now: datetime, settings: Settings, sender: Sender
     return _record(page, case, responder, bundle, outcome, now)
 
 
-def _recent_sends(responder_id: int, now: datetime) -> list[datetime]:
+def recent_sends(responder_id: int, now: datetime) -> list[datetime]:
     rows = db.session.execute(
         select(Page.sent_at).where(Page.responder_id == responder_id, Page.channel == "sms",
                                    Page.sent_at.is_not(None), Page.sent_at > now - CAP_WINDOW)
@@ -91,7 +91,7 @@ def _recent_sends(responder_id: int, now: datetime) -> list[datetime]:
     return [t for t in rows if t is not None]
 
 
-def _held_pages(responder_id: int, page_id: int) -> list[Page]:
+def held_pages(responder_id: int, page_id: int) -> list[Page]:
     """This responder's other unsent SMS pages for open cases: they ride along in this SMS."""
     return list(db.session.execute(
         select(Page).join(Case, Case.id == Page.case_id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import configure_mappers
 
 from alerts.escalation import escalation_of, in_maintenance
 from alerts.oncall import on_call_layers, team_schedule
-from alerts.paging import _held_pages, _recent_sends
+from alerts.paging import held_pages, recent_sends
 from alerts.twilio_client import build_client, close_client
 from triage.extensions import db
 from triage.models import utcnow
@@ -28,6 +28,6 @@ def warm_up(account_sid: str, auth_token: str, api_base_url: str | None) -> None
     in_maintenance(0, now)
     team_schedule(0)
     on_call_layers(0, now)
-    _recent_sends(0, now)
-    _held_pages(0, 0)
+    recent_sends(0, now)
+    held_pages(0, 0)
     db.session.rollback()

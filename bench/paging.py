@@ -214,7 +214,8 @@ def run(args: argparse.Namespace, settings: Settings, web_app: Any, web_url: str
             if event.case_id > last_measured and event.detail.get("step", 0) > 0 and event.detail.get("due"):
                 lateness.append((event.at - datetime.fromisoformat(event.detail["due"])).total_seconds())
         db.session.remove()
-    return {"baseline": baseline, "from_case": from_case, "from_post": from_post, "lateness": lateness}
+    return {"baseline": baseline, "from_case": from_case, "from_post": from_post, "lateness": lateness,
+            "load": os.getloadavg()[0]}
 
 
 def report(results: dict[str, Any], database_url: str, path: str | None) -> None:
@@ -225,7 +226,8 @@ def report(results: dict[str, Any], database_url: str, path: str | None) -> None
         "",
         f"`python bench/paging.py` ({datetime.now(UTC):%Y-%m-%d}, {db_kind}, 2-core sandbox): web app, forking RQ",
         "worker with its scheduler, Redis and the fake Twilio server all on one machine. An idle worker;",
-        "one message at a time; times to the moment the fake receives `messages.create`.",
+        "one message at a time; times to the moment the fake receives `messages.create`. Load average during",
+        f"the run: {results['load']:.1f} on 2 cores (other engineers' test suites share the machine).",
         "",
         "| measure | n | p50 | p95 | p99 | max |",
         "|---|---|---|---|---|---|",

@@ -60,3 +60,14 @@ def pages(case_id: int, channel: str = "sms") -> list[Page]:
 def kinds(case_id: int) -> list[str]:
     stmt = select(CaseEvent.kind).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
     return list(db.session.execute(stmt).scalars())
+
+
+def job_status(redis: Any, job_id: str) -> Any:
+    """The RQ status of a job, or None while it does not exist (or is being replaced)."""
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job
+
+    try:
+        return Job.fetch(job_id, connection=redis).get_status()
+    except (NoSuchJobError, InvalidJobOperation):
+        return None

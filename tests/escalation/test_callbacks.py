@@ -9,7 +9,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 from sqlalchemy import update
 
 from alerts import timers
@@ -17,7 +17,7 @@ from alerts.fake_twilio import FakeTwilioServer
 from alerts.twilio_client import compute_signature
 from tests.conftest import TEST_TWILIO_TOKEN
 from tests.escalation.conftest import Live
-from tests.escalation.helpers import calls_made, escalation, kinds, only_case, pages, sms_sent, wait_until
+from tests.escalation.helpers import calls_made, escalation, job_status, kinds, only_case, pages, sms_sent, wait_until
 from tests.factories import escalation_team, generic_body, post_generic
 from triage.extensions import db
 from triage.models import Case, CaseStatus, Page, PageStatus, utcnow
@@ -120,9 +120,7 @@ def test_p1_voice_fallback_key_2_escalates(live: Live, fake_twilio: FakeTwilioSe
     with live.app.app_context():
         assert wait_until(lambda: "escalation_advanced" in kinds(case_id))
         # The key press handler enqueues the next step right after its commit.
-        assert wait_until(lambda: Job.exists(timers.step_job_id(case_id, 1), connection=redis)
-                          and Job.fetch(timers.step_job_id(case_id, 1), connection=redis).get_status()
-                          == JobStatus.QUEUED)
+        assert wait_until(lambda: job_status(redis, timers.step_job_id(case_id, 1)) == JobStatus.QUEUED)
     live.run_worker()
     with live.app.app_context():
         assert [p.step for p in pages(case_id)] == [0, 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 import requests
@@ -10,13 +11,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from alerts.escalation import validate_levels
+from alerts.escalation import level_for, validate_levels
 from alerts.fake_twilio import FakeTwilioServer
 from alerts.models import EscalationPolicy
 from tests.escalation.helpers import escalation, kinds, make_due_now, only_case, pages, sms_sent
 from tests.factories import escalation_team, generic_body, make_team, post_generic
 from triage.extensions import db
-from triage.models import CaseEvent, PageStatus, Responder
+from triage.models import CaseEvent, PageStatus, Responder, utcnow
 from workers.jobs import sweep
 
 URGENT = "I took pills and want to die now"
@@ -47,7 +48,7 @@ def test_policy_edits_do_not_change_a_running_escalation(
     assert [m["to"] for m in sms_sent(fake_twilio)][-1] != phone  # the snapshot's level 2: the secondary
 
 
-def test_the_policy_runs_its_rounds_then_records_exhaustion(
+def test_the_policy_runs_its_rounds_then_pauses_and_goes_round_again_until_answered(
     app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
 ) -> None:
     with app.app_context():
@@ -56,13 +57,24 @@ def test_the_policy_runs_its_rounds_then_records_exhaustion(
     run_worker()
     with app.app_context():
         case_id = only_case().id
-    for _ in range(4):
+    for _ in range(3):
         _step(app, run_worker, case_id)
     with app.app_context():
         assert [p.step for p in pages(case_id)] == [0, 1, 2, 3]
-        assert escalation(case_id).state == "exhausted"
+        _step(app, run_worker, case_id)  # step 4: the pause
+        row = escalation(case_id)
+        assert row.state == "active" and row.next_step == 5
+        assert row.next_due_at is not None and row.next_due_at > utcnow() + timedelta(minutes=9)
         assert kinds(case_id).count("escalation_exhausted") == 1
-    assert len(sms_sent(fake_twilio)) == 4
+    _step(app, run_worker, case_id)
+    with app.app_context():
+        assert [p.step for p in pages(case_id)] == [0, 1, 2, 3, 5]
+    assert len(sms_sent(fake_twilio)) == 5
+
+
+def test_level_for_steps() -> None:
+    assert [level_for(s, 2, 1) for s in range(10)] == [1, 2, 1, 2, None, 1, 2, None, 1, 2]
+    assert [level_for(s, 1, 0) for s in range(5)] == [1, None, 1, None, 1]
 
 
 def test_nobody_on_call_at_a_level_moves_on_at_once_and_says_so(
@@ -79,7 +91,10 @@ def test_nobody_on_call_at_a_level_moves_on_at_once_and_says_so(
             select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "page_failed")
         ).scalars().all()
         assert failures and all(e.detail["reason"] == "nobody_on_call" for e in failures)
-        assert escalation(case_id).state == "exhausted"  # every level of every round, none waited for
+        # Every level of every round at once, none waited for; then a pause before trying again.
+        assert len(failures) == 6 and kinds(case_id).count("escalation_exhausted") == 1
+        row = escalation(case_id)
+        assert row.state == "active" and row.next_step == 7 and row.next_due_at > utcnow()  # type: ignore[operator]
     assert sms_sent(fake_twilio) == []
 
 
