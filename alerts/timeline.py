@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, Response, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -97,3 +97,19 @@ def timeline_json(code: str) -> ResponseReturnValue:
         },
         entries=[entry.to_json() for entry in case_timeline(case.id)],
     )
+
+
+@bp.get("/teams/<slug>/oncall.ics")
+def team_ical(slug: str) -> ResponseReturnValue:
+    """The team's on-call for the next four weeks as iCalendar, for responders' phone calendars (issue 6 puts
+    this behind sign-in or a per-responder calendar token)."""
+    from alerts.calendar import team_calendar
+    from triage.models import Team, utcnow
+
+    team = db.session.execute(select(Team).where(Team.slug == slug)).scalar_one_or_none()
+    if team is None:
+        abort(404, description="no such team")
+    days = min(max(request.args.get("days", default=28, type=int) or 28, 1), 366)
+    body = team_calendar(team, utcnow(), days)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{team.slug}-oncall.ics"'})

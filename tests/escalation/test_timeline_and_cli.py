@@ -81,6 +81,10 @@ def test_cli_builds_a_team_schedule_policy_and_calendar(app: Flask, tmp_path: Pa
     events = [c for c in calendar.walk() if c.name == "VEVENT"]
     assert len(events) >= 7 and all("On call" in str(e["summary"]) for e in events)
     assert "+9665" not in ics.read_text()
+    served = app.test_client().get("/api/teams/child/oncall.ics?days=3")
+    assert served.status_code == 200 and served.mimetype == "text/calendar"
+    assert len([c for c in Calendar.from_ical(served.data).walk() if c.name == "VEVENT"]) >= 3
+    assert app.test_client().get("/api/teams/nope/oncall.ics").status_code == 404
     run("responders", "set", "+966500000032", "--off")
     with app.app_context():
         team = db.session.execute(select(Team).where(Team.slug == "child")).scalar_one()
