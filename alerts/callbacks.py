@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
 from alerts import case_actions, timers
-from alerts.escalation import after_page_failed
+from alerts.delivery_status import CALL_STATUS, SMS_STATUS, apply_status
 from alerts.templates import VOICE_LANGUAGES
 from alerts.twilio_client import say_twiml, validate_signature
 from triage.cases import record_event
@@ -24,17 +24,6 @@ from triage.models import Case, Page, PageStatus, Responder, utcnow
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_callbacks", __name__, url_prefix="/webhooks/twilio")
-
-# Twilio's statuses can arrive out of order: a later one never goes back to an earlier one.
-RANK = {PageStatus.PENDING: 0, PageStatus.QUEUED: 1, PageStatus.SENT: 2, PageStatus.DELIVERED: 3,
-        PageStatus.UNDELIVERED: 3, PageStatus.FAILED: 3}
-SMS_STATUS = {"queued": PageStatus.QUEUED, "accepted": PageStatus.QUEUED, "sending": PageStatus.QUEUED,
-              "sent": PageStatus.SENT, "delivered": PageStatus.DELIVERED, "read": PageStatus.DELIVERED,
-              "undelivered": PageStatus.UNDELIVERED, "failed": PageStatus.FAILED}
-CALL_STATUS = {"queued": PageStatus.QUEUED, "initiated": PageStatus.QUEUED, "ringing": PageStatus.SENT,
-               "in-progress": PageStatus.SENT, "completed": PageStatus.DELIVERED, "busy": PageStatus.UNDELIVERED,
-               "no-answer": PageStatus.UNDELIVERED, "canceled": PageStatus.FAILED, "failed": PageStatus.FAILED}
-
 
 def _settings() -> Settings:
     value: Settings = current_app.extensions["najda.settings"]
@@ -66,19 +55,7 @@ def _update(sid: str, status: PageStatus | None, error_code: str | None, raw_sta
         log.info("status %s for an unknown sid or status ignored", raw_status[:20])
         db.session.commit()
         return
-    current = RANK.get(page.status, 3)
-    if status == page.status or current >= 3 or RANK[status] < current:
-        db.session.commit()
-        return  # a repeat, a late earlier status, or the page is already final
-    page.status = status
-    page.error_code = error_code or page.error_code
-    case = db.session.get(Case, page.case_id)
-    assert case is not None
-    record_event(case, "page_status", page_id=page.id, responder_id=page.responder_id, channel=page.channel,
-                 status=status.value, error_code=error_code)
-    step = None
-    if status in (PageStatus.FAILED, PageStatus.UNDELIVERED):
-        step = after_page_failed(page, utcnow())
+    step = apply_status(page, status, error_code, utcnow())
     db.session.commit()
     if step is not None:
         queues: JobQueues = current_app.extensions["najda.jobs"]

@@ -11,11 +11,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from alerts import timers
+from alerts.delivery_status import poll_stuck
 from alerts.escalation import ensure_escalation, fire_step, on_priority_raised
 from alerts.models import CaseEscalation
 from alerts.paging import Delivery, RetryablePageFailure, deliver_page, status_callback_url
 from alerts.templates import voice_prompts
-from alerts.twilio_client import SendOutcome, build_client, gather_twiml, place_call, send_sms
+from alerts.twilio_client import SendOutcome, build_client, fetch_status, gather_twiml, place_call, send_sms
 from triage.cases import apply_classification, is_urgent
 from triage.extensions import db
 from triage.jobqueue import CLASSIFY, PAGES, JobQueues
@@ -215,6 +216,11 @@ def sweep(stale_after: float = STALE_AFTER) -> dict[str, int]:
         for case_id in unstarted:
             enqueue_page(case_id, stale_after)
         reconciled = timers.reconcile(queues(), now, stale_after)
+        config = settings()
+        client = build_client(config.twilio_account_sid, config.twilio_auth_token,
+                              config.twilio_api_base_url or None, timeout=10.0)
+        for case_id, step in poll_stuck(lambda channel, sid: fetch_status(client, channel, sid), now):
+            timers.arm_step(queues(), case_id, step, now, now, replace=True)
         return {"messages": len(waiting), "cases": len(unstarted), "steps": reconciled.steps,
                 "sends": reconciled.sends}
 

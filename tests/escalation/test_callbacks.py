@@ -164,3 +164,29 @@ def test_a_callback_that_beats_the_senders_commit_still_finds_its_page(app: Flas
     assert _signed_post(client, path, {"MessageSid": "SMother", "MessageStatus": "delivered"}) == 200
     with app.app_context():
         assert db.session.get(Page, page_id).status == PageStatus.FAILED  # type: ignore[union-attr]
+
+
+def test_a_page_whose_callbacks_never_came_is_asked_about_and_escalates(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: FakeTwilioServer
+) -> None:
+    """Najda's web was down when Twilio reported the failure (here: http://najda.test does not resolve)."""
+    from workers.jobs import sweep
+
+    with app.app_context():
+        _team, primary, secondary = escalation_team()
+        primary_phone, secondary_phone = primary.phone, secondary.phone
+    requests.post(f"{fake_twilio.url}/_fake/fail", json={"delivery": "failed", "to": primary_phone}, timeout=5)
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        case_id = only_case().id
+        assert wait_until(lambda: bool(requests.get(f"{fake_twilio.url}/_fake/callbacks", timeout=5).json()))
+        assert pages(case_id)[0].status == PageStatus.QUEUED  # the callback never arrived
+        sweep()
+        assert pages(case_id)[0].status == PageStatus.QUEUED  # too recent to ask about
+        db.session.execute(update(Page).values(sent_at=utcnow() - timedelta(minutes=6)))
+        db.session.commit()
+        sweep()
+        assert pages(case_id)[0].status == PageStatus.FAILED and pages(case_id)[0].error_code == "30003"
+    run_worker()
+    assert [m["to"] for m in sms_sent(fake_twilio)] == [primary_phone, secondary_phone]
