@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from alerts import timers
 from alerts.calendar import team_calendar
-from alerts.escalation import stop_escalation, validate_levels
+from alerts.escalation import defer_escalation, validate_levels
 from alerts.models import EscalationPolicy, MaintenanceWindow, Override, Rotation
 from alerts.oncall import PERIOD_DAYS, on_call_layers, parse_hhmm
 from triage.extensions import db
@@ -190,24 +190,26 @@ def set_policy(team_slug: str, levels_json: str, repeat: int) -> None:
 @click.argument("team_slug")
 @click.option("--minutes", default=60, type=int)
 def maintenance(team_slug: str, minutes: int) -> None:
-    """Open a maintenance window now: pages stop and running escalations are cancelled."""
+    """Open a maintenance window now: pending steps and unsent pages are cancelled; an open case is paged
+    again when the window ends."""
     team = _team(team_slug)
     now = utcnow()
-    db.session.add(MaintenanceWindow(team_id=team.id, starts_at=now, ends_at=now + timedelta(minutes=minutes)))
-    cancelled = start_maintenance(team.id, now)
-    click.echo(f"maintenance until +{minutes} min; {cancelled} escalations cancelled")
+    ends = now + timedelta(minutes=minutes)
+    db.session.add(MaintenanceWindow(team_id=team.id, starts_at=now, ends_at=ends))
+    held = start_maintenance(team.id, now, ends)
+    click.echo(f"maintenance until +{minutes} min; {held} escalations held until then")
 
 
-def start_maintenance(team_id: int, now: datetime) -> int:
+def start_maintenance(team_id: int, now: datetime, ends: datetime) -> int:
     cases = db.session.execute(
         select(Case).where(Case.team_id == team_id, Case.status == CaseStatus.OPEN)
     ).scalars().all()
-    dropped = [(case.id, stop_escalation(case, "maintenance", now)) for case in cases]
+    dropped = [(case.id, defer_escalation(case, ends, now, "maintenance")) for case in cases]
     db.session.commit()
     queues = current_app.extensions["najda.jobs"]
     for case_id, step in dropped:
-        if step is not None:
-            timers.cancel(queues, timers.step_job_id(case_id, step))
+        if step is not None:  # the pending timer goes; the window's end is the new due time
+            timers.arm_step(queues, case_id, step, ends, now, replace=True)
     return sum(1 for _, step in dropped if step is not None)
 
 

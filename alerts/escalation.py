@@ -1,9 +1,10 @@
 """Escalation: a per-case snapshot of the team's policy, stepped by durable timers.
 
-Step ``n`` pages level ``n % len(levels)`` (the list runs ``1 + repeat`` times). Firing a step re-checks the case
-first (acknowledged, resolved, maintenance → nothing happens), writes the Page rows and moves the timer in one
-transaction, so a step is never lost (the reconciler re-arms it) nor doubled (a stale step number is ignored).
-Every step writes CaseEvents, failures included.
+Step ``n`` pages level ``n % len(levels)`` (the list runs ``1 + repeat`` times, then again after a pause until
+someone answers). Firing a step re-checks the case first (acknowledged, resolved → nothing happens; a maintenance
+window → it waits for the window's end), writes the Page rows and moves the timer in one transaction, so a step is
+never lost (the reconciler re-arms it) nor doubled (a stale step number is ignored). Every step writes
+CaseEvents, failures included.
 """
 
 from __future__ import annotations
@@ -125,11 +126,35 @@ def on_priority_raised(case: Case, escalation: CaseEscalation, now: datetime) ->
     return True
 
 
-def in_maintenance(team_id: int, now: datetime) -> bool:
-    return db.session.execute(
-        select(MaintenanceWindow.id).where(MaintenanceWindow.team_id == team_id,
-                                           MaintenanceWindow.starts_at <= now, MaintenanceWindow.ends_at > now)
-    ).first() is not None
+def maintenance_until(team_id: int, now: datetime) -> datetime | None:
+    """When the team's current maintenance window ends, or None when it is not in one."""
+    ends = db.session.execute(
+        select(MaintenanceWindow.ends_at).where(MaintenanceWindow.team_id == team_id,
+                                                MaintenanceWindow.starts_at <= now, MaintenanceWindow.ends_at > now)
+        .order_by(MaintenanceWindow.ends_at.desc()).limit(1)
+    ).scalar_one_or_none()
+    return ends
+
+
+def _cancel_unsent(case: Case) -> list[int]:
+    pending = db.session.execute(
+        select(Page).where(Page.case_id == case.id, Page.status == PageStatus.PENDING, Page.twilio_sid.is_(None))
+    ).scalars().all()
+    for page in pending:
+        page.status = PageStatus.CANCELLED
+    return [p.id for p in pending]
+
+
+def defer_escalation(case: Case, until: datetime, now: datetime, reason: str) -> int | None:
+    """Hold the escalation until ``until`` (a maintenance window's end): its unsent pages are cancelled and its
+    next step waits; if the case is still open then, paging resumes. Returns the step whose timer to drop."""
+    escalation = escalation_of(case.id, lock=True)
+    if escalation is None or escalation.state != ACTIVE:
+        return None
+    escalation.next_due_at = until
+    record_event(case, "escalation_deferred", reason=reason, until=until.isoformat(), step=escalation.next_step,
+                 cancelled_pages=_cancel_unsent(case))
+    return escalation.next_step
 
 
 def stop_escalation(case: Case, state: str, now: datetime, **detail: Any) -> int | None:
@@ -138,13 +163,8 @@ def stop_escalation(case: Case, state: str, now: datetime, **detail: Any) -> int
     if escalation is None or escalation.state != ACTIVE:
         return None
     escalation.state, escalation.next_due_at = state, None
-    pending = db.session.execute(
-        select(Page).where(Page.case_id == case.id, Page.status == PageStatus.PENDING, Page.twilio_sid.is_(None))
-    ).scalars().all()
-    for page in pending:
-        page.status = PageStatus.CANCELLED
     record_event(case, "escalation_stopped", state=state, step=escalation.next_step,
-                 cancelled_pages=[p.id for p in pending], **detail)
+                 cancelled_pages=_cancel_unsent(case), **detail)
     return escalation.next_step
 
 
@@ -210,9 +230,10 @@ def _fire(escalation: CaseEscalation | None, case: Case | None, step: int, now: 
         escalation.state, escalation.next_due_at = "exhausted", None
         record_event(case, "page_failed", reason="no_team", step=step)
         return StepResult("no team")
-    if in_maintenance(case.team_id, now):
-        stop_escalation(case, "maintenance", now)
-        return StepResult("maintenance")
+    window_end = maintenance_until(case.team_id, now)
+    if window_end is not None:
+        defer_escalation(case, window_end, now, "maintenance")
+        return StepResult("maintenance", next_step=step, next_due_at=window_end)
     levels: list[dict[str, Any]] = escalation.policy["levels"]
     level_number = level_for(step, len(levels), int(escalation.policy["repeat"]))
     if level_number is None:

@@ -17,8 +17,8 @@ from triage.models import Case, CaseEvent, Page, Responder
 
 TIMELINE_KINDS = frozenset({
     "opened", "priority_raised", "escalation_started", "escalation_step", "escalation_advanced",
-    "escalation_stopped", "escalation_exhausted", "paged", "page_status", "page_failed", "page_skipped",
-    "page_held", "page_cancelled", "voice_keypress", "acknowledged", "resolved", "escalate_requested",
+    "escalation_stopped", "escalation_exhausted", "escalation_deferred", "paged", "page_status", "page_failed",
+    "page_skipped", "page_held", "page_cancelled", "voice_keypress", "acknowledged", "resolved", "escalate_requested",
 })
 DETAIL_KEYS = ("step", "level", "round", "channel", "status", "error_code", "reason", "attempt", "digits",
                "via", "state", "bundled", "bundled_into", "until", "priority", "after", "before", "due")

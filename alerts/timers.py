@@ -14,7 +14,7 @@ from typing import Any
 from redis.exceptions import RedisError
 from rq import Retry
 from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
+from rq.job import Job, JobStatus, get_current_job
 from sqlalchemy import select
 
 from alerts.models import CaseEscalation
@@ -39,6 +39,10 @@ def step_job_id(case_id: int, step: int) -> str:
 
 def send_job_id(page_id: int) -> str:
     return f"send-{page_id}"
+
+
+def again_id(job_id: str) -> str:
+    return f"{job_id}-again"
 
 
 def _job_status(q: JobQueues, job_id: str, stale_after: float | None = None) -> JobStatus | None:
@@ -68,6 +72,10 @@ def cancel(q: JobQueues, job_id: str, stale_after: float | None = None) -> None:
 
 def _arm(q: JobQueues, job_id: str, func: str, args: tuple[int, ...], due: datetime, now: datetime,
          replace: bool, retry: Retry | None = None, stale_after: float | None = None) -> bool:
+    current = get_current_job()
+    if current is not None and current.id == job_id:
+        # A job re-arming itself (a step not yet due, or held by maintenance) cannot reuse its own running id.
+        job_id = again_id(job_id)
     if replace:
         cancel(q, job_id, stale_after)
     options: dict[str, Any] = {"retry": retry} if retry is not None else {}
@@ -114,6 +122,8 @@ def reconcile(q: JobQueues, now: datetime, stale_after: float | None = None) -> 
         assert due is not None
         job_id = step_job_id(escalation.case_id, escalation.next_step)
         state = _job_status(q, job_id, stale_after)
+        if state is None or state in _DONE:
+            state = _job_status(q, again_id(job_id), stale_after) or state
         lost = state is None or state in _DONE
         overdue = due <= now and state == JobStatus.SCHEDULED  # the scheduler is late or gone
         if lost or overdue:
@@ -127,6 +137,8 @@ def reconcile(q: JobQueues, now: datetime, stale_after: float | None = None) -> 
     ).all()
     for page_id, send_after in pending:
         state = _job_status(q, send_job_id(page_id), stale_after)
+        if state is None or state in _DONE:
+            state = _job_status(q, again_id(send_job_id(page_id)), stale_after) or state
         # Only lost jobs: a scheduled one may be RQ's retry backoff, which must not be cut short.
         if state is None or state in _DONE:
             arm_send(q, page_id, send_after or now, now, replace=True, stale_after=stale_after)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import configure_mappers
 
-from alerts.escalation import escalation_of, in_maintenance
+from alerts.escalation import escalation_of, maintenance_until
 from alerts.oncall import on_call_layers, team_schedule
 from alerts.paging import held_pages, recent_sends
 from alerts.twilio_client import build_client, close_client
@@ -25,7 +25,7 @@ def warm_up(account_sid: str, auth_token: str, api_base_url: str | None) -> None
     close_client(client)
     now = utcnow()
     escalation_of(0)
-    in_maintenance(0, now)
+    maintenance_until(0, now)
     team_schedule(0)
     on_call_layers(0, now)
     recent_sends(0, now)

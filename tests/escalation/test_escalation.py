@@ -148,3 +148,33 @@ def test_a_more_urgent_message_pages_the_next_level_now(
 def test_invalid_policies_are_refused(levels: list[dict[str, object]]) -> None:
     with pytest.raises(ValueError):
         validate_levels(levels)  # type: ignore[arg-type]
+
+
+def test_a_step_held_by_maintenance_re_arms_itself_for_the_windows_end(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], redis: object
+) -> None:
+    from rq.registry import ScheduledJobRegistry
+
+    from alerts import timers
+    from alerts.models import MaintenanceWindow
+    from triage.jobqueue import PAGES
+
+    with app.app_context():
+        team, _primary, _ = escalation_team()
+        team_id = team.id
+    post_generic(client, generic_body(URGENT))
+    run_worker()
+    with app.app_context():
+        case_id = only_case().id
+        db.session.add(MaintenanceWindow(team_id=team_id, starts_at=utcnow() - timedelta(minutes=1),
+                                         ends_at=utcnow() + timedelta(minutes=20)))
+        db.session.commit()
+        make_due_now(case_id)
+        sweep()
+    run_worker()  # step 1 fires inside the window: held, and its own job re-armed for the window's end
+    with app.app_context():
+        assert "escalation_deferred" in kinds(case_id)
+        assert len(pages(case_id)) == 1
+        scheduled = ScheduledJobRegistry(PAGES, connection=redis).get_job_ids()  # type: ignore[arg-type]
+        assert timers.again_id(timers.step_job_id(case_id, 1)) in scheduled
+        assert sweep()["steps"] == 0  # the reconciler sees that timer: nothing lost, nothing doubled

@@ -4,6 +4,7 @@ policies, maintenance windows and the iCalendar export."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -17,7 +18,7 @@ from alerts.timeline import case_timeline
 from tests.escalation.helpers import escalation, only_case, pages
 from tests.factories import escalation_team, generic_body, post_generic
 from triage.extensions import db
-from triage.models import Case, CaseStatus, PageStatus, Responder, Team
+from triage.models import Case, PageStatus, Responder, Team
 
 URGENT = "I took pills and want to die now"
 
@@ -93,27 +94,39 @@ def test_cli_builds_a_team_schedule_policy_and_calendar(app: Flask, tmp_path: Pa
         assert not db.session.execute(select(Responder).where(Responder.name == "Omar")).scalar_one().active
 
 
-def test_maintenance_cancels_running_escalations(
-    app: Flask, client: FlaskClient, run_worker: Callable[[], None]
+def test_maintenance_holds_escalations_until_the_window_ends(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: object
 ) -> None:
+    from alerts.escalation import ensure_escalation, fire_step
+    from tests.escalation.helpers import kinds, make_due_now, sms_sent
+    from triage.models import utcnow
+    from workers.jobs import sweep
+
     with app.app_context():
         escalation_team()
     post_generic(client, generic_body(URGENT))
     run_worker()
     result = app.test_cli_runner().invoke(args=["schedules", "maintenance", "crisis", "--minutes", "30"])
-    assert result.exit_code == 0 and "1 escalations cancelled" in result.output
+    assert result.exit_code == 0 and "1 escalations held" in result.output
     with app.app_context():
         case = only_case()
-        assert escalation(case.id).state == "maintenance"
-        assert db.session.execute(select(MaintenanceWindow)).scalar_one()
-        # A case opened during the window is not paged either, and says why.
-        from alerts.escalation import ensure_escalation, fire_step
-        from triage.models import utcnow
-
+        row = escalation(case.id)
+        assert row.state == "active" and row.next_due_at > utcnow() + timedelta(minutes=29)  # type: ignore[operator]
+        assert "escalation_deferred" in kinds(case.id)
+        # A case opened during the window is not paged either, and says why and until when.
         other = Case(code="MNPQ", priority="P1", labels=[], team_id=case.team_id, channel="generic")
         db.session.add(other)
         db.session.flush()
         ensure_escalation(other, utcnow())
         db.session.commit()
-        assert fire_step(other.id, 0, utcnow(), "http://najda.test").outcome == "maintenance"
-        assert db.session.get(Case, other.id).status == CaseStatus.OPEN  # type: ignore[union-attr]
+        held = fire_step(other.id, 0, utcnow(), "http://najda.test")
+        assert held.outcome == "maintenance" and held.next_due_at == row.next_due_at
+        # The window ends early: the held steps fire.
+        window = db.session.execute(select(MaintenanceWindow)).scalar_one()
+        window.ends_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        make_due_now(other.id)
+        make_due_now(case.id)
+        sweep()
+    run_worker()
+    assert len(sms_sent(fake_twilio)) == 3  # type: ignore[arg-type]  # the first page, then one per case
