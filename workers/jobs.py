@@ -135,8 +135,6 @@ def _run_step(case_id: int, step: int) -> str:
     now = utcnow()
     result = fire_step(case_id, step, now, settings().public_url)
     q = queues()
-    if result.outcome == "not due" and result.next_due_at is not None:
-        timers.arm_step(q, case_id, step, result.next_due_at, now, replace=True)
     outcomes = [_deliver(page_id, raise_retryable=False).outcome for page_id in result.page_ids]
     for page_id in result.voice_page_ids:
         page = db.session.get(Page, page_id)
@@ -148,7 +146,8 @@ def _run_step(case_id: int, step: int) -> str:
 
 
 def _arm_next(case_id: int) -> None:
-    """Arm the escalation's next step from the database (a failure may have brought it forward to now)."""
+    """Arm the escalation's next step from the database: the step just taken moved it, a failed page may have
+    brought it forward to now, a step not yet due or held by maintenance re-arms itself."""
     escalation = db.session.execute(
         select(CaseEscalation).where(CaseEscalation.case_id == case_id)
     ).scalar_one_or_none()
