@@ -1,9 +1,71 @@
-"""Responders' SMS replies to pages (ACK, ...). Placeholder until the alerting issue lands its reply grammar:
-the inbound SMS route already hands responders' messages here instead of storing them as citizen messages."""
+"""A responder's SMS reply → an action on a case → the confirmation SMS text.
+
+Entry point for the inbound SMS webhook: ``handle_reply(responder_id, body) -> str`` (empty: send no reply).
+Which case: the one named by a code in the reply, else the responder's only open paged case; with several open,
+the reply asks for a code. Logs carry ids and the parsed action, never the reply text.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+
+from alerts import case_actions
+from alerts.reply_grammar import Action, parse
+from alerts.templates import render_reply
+from triage.extensions import db
+from triage.jobqueue import JobQueues
+from triage.models import Case, CaseStatus, Page, Responder, utcnow
+
+log = logging.getLogger(__name__)
+OPEN_STATES = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED)
+
+
+def open_cases_for(responder: Responder) -> list[Case]:
+    """Open or acknowledged cases this responder was paged about (or holds), newest first."""
+    paged = select(Page.case_id).where(Page.responder_id == responder.id)
+    return list(db.session.execute(
+        select(Case).where(Case.status.in_(OPEN_STATES),
+                           (Case.id.in_(paged)) | (Case.assignee_id == responder.id))
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+    ).scalars())
+
 
 def handle_reply(responder_id: int, body: str) -> str:
-    """Act on a responder's reply and return the SMS answer to send back ("" for none). Records nothing yet."""
-    return ""
+    responder = db.session.get(Responder, responder_id)
+    if responder is None:
+        log.info("reply from an unknown responder id %s ignored", responder_id)
+        return ""
+    lang = responder.language
+    command = parse(body)
+    if command is None:
+        log.info("reply from responder %s not understood", responder_id)
+        return render_reply("help", lang)
+    candidates = open_cases_for(responder)
+    if command.code is not None:
+        case = db.session.execute(
+            select(Case).where(Case.code == command.code, Case.status.in_(OPEN_STATES),
+                               (Case.team_id == responder.team_id) | Case.id.in_([c.id for c in candidates]))
+        ).scalar_one_or_none()
+        if case is None:
+            return render_reply("no_case", lang, code=command.code)
+    else:
+        if not candidates:
+            return render_reply("no_open_cases", lang)
+        # "1" with one case still waiting for someone means that one; otherwise the reply must be unambiguous.
+        waiting = [c for c in candidates if c.status == CaseStatus.OPEN] if command.action == Action.ACK else []
+        pool = waiting if len(waiting) == 1 else candidates
+        if len(pool) > 1:
+            codes = [c.code for c in pool]
+            return render_reply("which_case", lang, codes=" ".join(codes), example=codes[0])
+        case = pool[0]
+    now = utcnow()
+    action = {Action.ACK: case_actions.acknowledge, Action.RESOLVE: case_actions.resolve,
+              Action.ESCALATE: case_actions.escalate}[command.action]
+    result = action(case, responder, now, "sms")
+    queues: JobQueues = current_app.extensions["najda.jobs"]
+    case_actions.apply_timers(queues, case.id, result, now)
+    log.info("reply from responder %s: %s case %s → %s", responder_id, command.action.value, case.code, result.key)
+    return render_reply(result.key, lang, code=case.code, holder=result.holder)

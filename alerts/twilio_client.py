@@ -170,6 +170,15 @@ def place_call(client: Client, to: str, from_: str, twiml: str, status_callback:
     return SendOutcome(sid=str(call.sid), status=str(call.status), message="accepted")
 
 
+def fetch_status(client: Client, channel: str, sid: str) -> tuple[str, int | None] | None:
+    """(status, error code) of a message ("sms") or call ("voice") Twilio already took; None if unreachable."""
+    try:
+        resource = client.calls(sid).fetch() if channel == "voice" else client.messages(sid).fetch()
+    except (TwilioException, requests.RequestException):
+        return None
+    return str(resource.status), _optional_int(getattr(resource, "error_code", None))
+
+
 def gather_twiml(
     prompts: list[tuple[str, str]], action_url: str, num_digits: int = 1, timeout: int = 10
 ) -> str:
@@ -181,6 +190,14 @@ def gather_twiml(
     gather = response.gather(action=action_url, method="POST", num_digits=num_digits, timeout=timeout)
     for language, text in prompts:
         gather.say(text, language=language)
+    return str(response)
+
+
+def say_twiml(prompts: list[tuple[str, str]]) -> str:
+    """TwiML that speaks each (language, text) prompt and hangs up."""
+    response = VoiceResponse()
+    for language, text in prompts:
+        response.say(text, language=language)
     return str(response)
 
 

@@ -69,8 +69,9 @@ def main() -> None:
 def seed(n: int) -> None:
     from flask_migrate import upgrade
 
+    from alerts.models import Override
     from triage.extensions import db
-    from triage.models import Case, Message, OnCallShift, Page, PageStatus, Responder, Team, utcnow
+    from triage.models import Case, Message, Page, PageStatus, Responder, Team, utcnow
     from triage.staff import Role
     from triage.staff_cli import create_user
 
@@ -84,8 +85,8 @@ def seed(n: int) -> None:
     db.session.add(responder)
     db.session.flush()
     now = utcnow()
-    db.session.add(OnCallShift(team_id=teams[0].id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
-                               ends_at=now + timedelta(hours=8)))
+    db.session.add(Override(team_id=teams[0].id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
+                            ends_at=now + timedelta(hours=8)))
     create_user("supervisor@bench.test", "Supervisor", Role.SUPERVISOR, PASSWORD)
     labels = [["self_harm"], ["domestic_violence"], ["child_protection"], ["imminent_danger"], ["disaster"], []]
     for i in range(n):

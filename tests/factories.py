@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -15,11 +15,12 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
+from alerts.models import EscalationPolicy, Override, Rotation
 from triage.channels import meta, telegram, x
 from triage.channels.generic import SIGNATURE_HEADER, sign
 from triage.config import Settings
 from triage.extensions import db
-from triage.models import Message, OnCallShift, Responder, Team, utcnow
+from triage.models import Message, Responder, Team, utcnow
 
 GENERIC_SECRET = "test-generic-secret"
 
@@ -38,13 +39,31 @@ def make_responder(team: Team, phone: str = "+966500000001", language: str = "ar
     return responder
 
 
-def put_on_call(team: Team, responder: Responder, hours: int = 8) -> OnCallShift:
+def put_on_call(team: Team, responder: Responder, hours: int = 8) -> Override:
+    """An override: ``responder`` covers the team's primary layer from an hour ago for ``hours`` hours."""
     now = utcnow()
-    shift = OnCallShift(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
+    override = Override(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(hours=1),
                         ends_at=now + timedelta(hours=hours))
-    db.session.add(shift)
+    db.session.add(override)
     db.session.flush()
-    return shift
+    return override
+
+
+def make_rotation(team: Team, members: list[Responder], kind: str = "daily", handoff: str = "08:00",
+                  anchor: date | None = None, layer: int = 1) -> Rotation:
+    rotation = Rotation(team_id=team.id, name=f"{team.slug}-{kind}-{layer}", layer=layer, kind=kind,
+                        handoff_time=handoff, anchor_date=anchor or date(2026, 1, 1),
+                        member_ids=[m.id for m in members])
+    db.session.add(rotation)
+    db.session.flush()
+    return rotation
+
+
+def make_policy(team: Team, levels: list[dict[str, Any]], repeat: int = 0) -> EscalationPolicy:
+    policy = EscalationPolicy(team_id=team.id, levels=levels, repeat=repeat)
+    db.session.add(policy)
+    db.session.flush()
+    return policy
 
 
 def on_call_team(slug: str = "crisis", labels: list[str] | None = None, phone: str = "+966500000001") -> Team:
@@ -124,3 +143,22 @@ def post_twilio_sms(client: FlaskClient, params: Mapping[str, str], signature: s
 
 def message_count() -> int:
     return int(db.session.execute(select(func.count(Message.id))).scalar_one())
+
+
+TWO_LEVELS: list[dict[str, Any]] = [
+    {"targets": [{"layer": 1}], "delay_seconds": 180, "voice": False},
+    {"targets": [{"layer": 2}], "delay_seconds": 300, "voice": False},
+]
+
+
+def escalation_team(levels: list[dict[str, Any]] | None = None, repeat: int = 0,
+                    phones: tuple[str, str] = ("+966500000001", "+966500000002")) -> tuple[Team, Responder, Responder]:
+    """A catch-all team with a primary (Amal, Arabic) and a secondary (Badr, English) on call, and a policy."""
+    team = make_team("crisis", ["*"])
+    primary = make_responder(team, phones[0], name="Amal", language="ar")
+    secondary = make_responder(team, phones[1], name="Badr", language="en")
+    make_rotation(team, [primary], kind="weekly", layer=1)
+    make_rotation(team, [secondary], kind="weekly", layer=2)
+    make_policy(team, levels or TWO_LEVELS, repeat)
+    db.session.commit()
+    return team, primary, secondary

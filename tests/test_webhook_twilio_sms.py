@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
-import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import (
+    escalation_team,
     fixture,
+    generic_body,
     make_responder,
     make_team,
     message_count,
+    post_generic,
     post_twilio_sms,
     twilio_signature,
 )
 from triage.extensions import db
-from triage.models import Contact, Message
+from triage.models import Case, CaseStatus, Contact, Message
 
 
 def test_signed_sms_is_stored_once_and_answered_empty_twiml(client: FlaskClient, app_ctx: object) -> None:
@@ -76,34 +81,38 @@ def test_long_emoji_rtl_and_nul_bodies(client: FlaskClient, app_ctx: object) -> 
     assert stored == [*texts[:4], "a\ufffdb"]
 
 
-def test_responder_reply_goes_to_the_reply_handler_not_the_citizen_queue(
+def test_responder_reply_goes_to_the_reply_grammar_not_the_citizen_queue(
     client: FlaskClient, app_ctx: object
 ) -> None:
-    make_responder(make_team(), phone="+966500000777")
+    make_responder(make_team(), phone="+966500000777", language="en")
     db.session.commit()
     response = post_twilio_sms(client, {**fixture("twilio_sms.json"), "Body": "ACK"})
     assert response.status_code == 200 and response.mimetype == "text/xml"
-    assert response.get_data(as_text=True).endswith("<Response/>")
+    reply = ElementTree.fromstring(response.get_data()).findtext("Message")
+    assert reply and "no open case" in reply.lower()
     assert message_count() == 0
     assert db.session.execute(select(Contact)).first() is None
 
 
-def test_reply_text_is_answered_as_escaped_twiml(
-    client: FlaskClient, app_ctx: object, monkeypatch: pytest.MonkeyPatch
+def test_paged_responder_acknowledges_by_sms_reply_through_the_route(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None], fake_twilio: object
 ) -> None:
-    responder = make_responder(make_team(), phone="+966500000777")
-    db.session.commit()
-    calls: list[tuple[int, str]] = []
-
-    def reply(responder_id: int, body: str) -> str:
-        calls.append((responder_id, body))
-        return "Case <K7Q> acknowledged & yours"
-
-    monkeypatch.setattr("alerts.replies.handle_reply", reply)
-    response = post_twilio_sms(client, {**fixture("twilio_sms.json"), "Body": "ACK K7Q"})
-    assert calls == [(responder.id, "ACK K7Q")]
-    assert response.get_data(as_text=True).endswith(
-        "<Response><Message>Case &lt;K7Q&gt; acknowledged &amp; yours</Message></Response>")
+    with app.app_context():
+        _team, primary, _secondary = escalation_team()
+        primary_phone = primary.phone
+    assert post_generic(client, generic_body("I took pills and I want to kill myself now")).status_code == 200
+    run_worker()
+    with app.app_context():
+        case = db.session.execute(select(Case)).scalar_one()
+        assert case.status == CaseStatus.OPEN
+        code = case.code
+    response = post_twilio_sms(client, {**fixture("twilio_sms.json"), "From": primary_phone, "Body": "تم"})
+    reply = ElementTree.fromstring(response.get_data()).findtext("Message")
+    assert reply and code in reply
+    with app.app_context():
+        case = db.session.execute(select(Case)).scalar_one()
+        assert case.status == CaseStatus.ACKNOWLEDGED and case.acked_at is not None
+        assert message_count() == 1  # the citizen's message only; the reply is not a citizen message
 
 
 def test_a_batch_mixing_a_responder_and_a_citizen_stores_only_the_citizen(app_ctx: object) -> None:

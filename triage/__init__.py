@@ -25,6 +25,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The Twilio SDK logs request parameters at INFO: phone numbers must not reach the logs.
     logging.getLogger("twilio").setLevel(logging.WARNING)
 
+    from alerts.callbacks import bp as twilio_callbacks_bp
+    from alerts.cli import register_alerts_cli
     from triage import errors, groupcommit, jobqueue, web
     from triage.cli import register_cli
     from triage.extensions import db, enable_sqlite_concurrency, migrate
@@ -44,8 +46,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     groupcommit.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(twilio_callbacks_bp)
     web.init_app(app, settings)
     register_cli(app)
+    register_alerts_cli(app)
     return app
 
 

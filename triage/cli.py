@@ -8,8 +8,9 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from alerts.models import Rotation
 from triage.extensions import db
-from triage.models import OnCallShift, Responder, Team, utcnow
+from triage.models import Responder, Team, utcnow
 
 DEMO_TEAMS = (
     # slug, name, labels
@@ -61,14 +62,12 @@ def seed_demo_data() -> int:
             db.session.add(responder)
             db.session.flush()
             created += 1
-        covered = db.session.execute(
-            select(OnCallShift).where(OnCallShift.responder_id == responder.id, OnCallShift.ends_at > now)
-        ).first()
-        if covered is None:
-            db.session.add(
-                OnCallShift(team_id=team.id, responder_id=responder.id, starts_at=now - timedelta(minutes=1),
-                            ends_at=now + timedelta(days=30))
-            )
+        has_rotation = db.session.execute(select(Rotation.id).where(Rotation.team_id == team.id)).first()
+        if has_rotation is None:
+            # A weekly rotation of one, started last week: the demo responder is always on call.
+            db.session.add(Rotation(team_id=team.id, name=f"{slug} primary", layer=1, kind="weekly",
+                                    handoff_time="08:00", anchor_date=(now - timedelta(days=7)).date(),
+                                    member_ids=[responder.id]))
             created += 1
     db.session.commit()
     return created

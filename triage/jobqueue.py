@@ -69,11 +69,13 @@ class JobQueues:
             log.warning("enqueue of %d jobs failed, the sweeper will retry: %s", len(calls), type(exc).__name__)
             return False
 
-    def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str) -> bool:
+    def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str, **options: Any) -> bool:
+        """Schedule ``func(*args)`` in ``seconds`` under ``job_id`` unless a job of that id is still pending."""
         q = self.queues[queue]
         try:
-            self._replace_finished(job_id)
-            q.enqueue_in(timedelta(seconds=seconds), func, *args, job_id=job_id)
+            if not self._replace_finished(job_id):
+                return True  # already scheduled, waiting or running: the database holds the due time
+            q.enqueue_in(timedelta(seconds=seconds), func, *args, job_id=job_id, **options)
             return True
         except (RedisError, OSError) as exc:
             log.warning("schedule %s failed, the reconciler will retry: %s", job_id, type(exc).__name__)
@@ -86,15 +88,22 @@ class JobQueues:
         except NoSuchJobError:
             return True
         status = job.get_status(refresh=False)
-        abandoned = (
-            stale_after is not None
-            and status == JobStatus.STARTED
-            and job.started_at is not None
-            and (datetime.now(UTC) - job.started_at.replace(tzinfo=UTC)).total_seconds() >= stale_after
-        )
-        if status in _DONE or abandoned:
+        if status in _DONE or (stale_after is not None and self._abandoned(job, status, stale_after)):
             job.delete()
             return True
+        return False
+
+    def _abandoned(self, job: Job, status: JobStatus | None, stale_after: float) -> bool:
+        """A job whose worker died: still *started* long after it began, or *queued* yet in no queue (popped by
+        a worker killed before it could mark the job started)."""
+        if status == JobStatus.STARTED:
+            started = job.started_at
+            return started is not None and (
+                datetime.now(UTC) - started.replace(tzinfo=UTC)
+            ).total_seconds() >= stale_after
+        if status == JobStatus.QUEUED:
+            queue_key = Queue(job.origin, connection=self.redis).key
+            return self.redis.lpos(queue_key, job.id) is None
         return False
 
     def ping(self) -> bool:

@@ -61,6 +61,8 @@ class PageStatus(enum.StrEnum):
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"
     FAILED = "failed"
+    BUNDLED = "bundled"  # carried by another page's SMS (noise control): see Page.bundled_into_id
+    CANCELLED = "cancelled"  # the case was acknowledged/resolved before this page went out
 
 
 def _enum(e: type[enum.Enum], name: str) -> Enum:
@@ -84,7 +86,8 @@ class Responder(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="ar")
-    active: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)  # working state: inactive responders are never paged
+    opted_out: Mapped[bool] = mapped_column(default=False)  # replied STOP: Twilio refuses until START
     team: Mapped[Team] = relationship()
 
     @validates("phone")
@@ -101,18 +104,6 @@ def normalise_phone(value: str) -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError("not a valid phone number")
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-
-
-class OnCallShift(db.Model):  # type: ignore[name-defined,misc]
-    """The simplest on-call: this responder covers this team between these instants."""
-
-    __tablename__ = "on_call_shift"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
-    responder_id: Mapped[int] = mapped_column(ForeignKey("responder.id"))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    responder: Mapped[Responder] = relationship()
 
 
 class Contact(db.Model):  # type: ignore[name-defined,misc]
@@ -199,7 +190,11 @@ class CaseEvent(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Page(db.Model):  # type: ignore[name-defined,misc]
-    """One SMS to one responder about one case. ``dedupe_key`` makes a re-run job send nothing twice."""
+    """One SMS (or voice call) to one responder about one case at one escalation step.
+
+    ``dedupe_key`` makes a re-run job send nothing twice; ``send_after`` is the durable timer of a page held
+    back by noise control or of a voice fallback.
+    """
 
     __tablename__ = "page"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,10 +207,18 @@ class Page(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[PageStatus] = mapped_column(_enum(PageStatus, "page_status"), default="pending")
     error_code: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
+    step: Mapped[int | None] = mapped_column()
+    channel: Mapped[str] = mapped_column(String(8), default="sms")  # sms | voice
+    send_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when Twilio accepted it
+    bundled_into_id: Mapped[int | None] = mapped_column(ForeignKey("page.id"))
+    digits: Mapped[str | None] = mapped_column(String(8))  # key pressed on a voice page
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     responder: Mapped[Responder | None] = relationship()
 
 
 # Staff accounts and case-work tables live in their own module; imported here so metadata (and Alembic) sees them.
+# Schedules and escalation live in alerts/; importing them here registers their tables with the metadata.
+from alerts import models as _alerts_models  # noqa: E402,F401
 from triage import staff as _staff  # noqa: E402,F401

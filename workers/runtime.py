@@ -6,6 +6,7 @@ In tests, a job run by ``SimpleWorker`` inside a test's app context uses that ap
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,6 +27,14 @@ def preload(app: Flask | None = None, with_classifier: bool = True) -> Flask:
     _state["app"] = app
     if with_classifier:
         classifier()
+        from alerts.warmup import warm_up
+
+        with app.app_context():
+            config = settings()
+            try:
+                warm_up(config.twilio_account_sid, config.twilio_auth_token, config.twilio_api_base_url or None)
+            except Exception:  # a cold cache is slower, never wrong: a worker must start even if the DB is away
+                logging.getLogger(__name__).warning("worker warm-up skipped", exc_info=True)
     return app
 
 

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_users_and_case_views'
-down_revision = "0001_core_tables"
+down_revision = "0003_schedules_escalation"
 branch_labels = None
 depends_on = None
 

@@ -33,6 +33,12 @@ TABLE: dict[tuple[str, str], tuple[Any, ...]] = {
     ("webhooks.x_crc", "GET"): (400, 400, 400, 400, 400, 400, 400),  # no crc_token
     ("webhooks.telegram_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
     ("webhooks.twilio_sms_webhook", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    # Twilio's callbacks are signed by Twilio, not by users.
+    ("twilio_callbacks.message_status", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("twilio_callbacks.call_status", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("twilio_callbacks.voice_gather", "POST"): (401, 401, 401, 401, 401, 401, 401),
+    ("api.timeline_json", "GET"): (L, 403, 200, 403, 200, 403, 403),
+    ("api.team_ical", "GET"): (L, 403, 200, 403, 200, 403, 200),
     ("auth.login", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("auth.login", "POST"): (401, 401, 401, 401, 401, 401, 401),  # a wrong password, whoever asks
     ("auth.index", "GET"): (L, S, S, S, S, S, S),
@@ -80,6 +86,10 @@ def request_for(key: tuple[str, str], world: World, other_user: int) -> tuple[st
         "static": "/static/najda.css", "health.healthz": "/healthz", "webhooks.generic_webhook": "/webhooks/generic",
         "webhooks.meta_webhook": "/webhooks/meta", "webhooks.meta_handshake": "/webhooks/meta",
         "webhooks.x_webhook": "/webhooks/x", "webhooks.x_crc": "/webhooks/x",
+        "twilio_callbacks.message_status": "/webhooks/twilio/status",
+        "twilio_callbacks.call_status": "/webhooks/twilio/voice/status",
+        "twilio_callbacks.voice_gather": "/webhooks/twilio/voice/gather",
+        "api.timeline_json": f"/api/cases/{CODE}/timeline", "api.team_ical": "/api/teams/dv/oncall.ics",
         "webhooks.telegram_webhook": "/webhooks/telegram", "webhooks.twilio_sms_webhook": "/webhooks/twilio/sms",
         "auth.login": "/login", "auth.index": "/", "auth.account": "/account", "auth.set_language": "/account/language",
         "auth.short_link": f"/c/{CODE}", "queue.queue": "/queue", "queue.rows": "/queue/rows",

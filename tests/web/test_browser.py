@@ -20,12 +20,13 @@ import pytest
 import requests
 from flask import Flask
 
+from alerts.models import Override
 from tests.factories import GENERIC_SECRET
 from tests.web.helpers import EMAILS, PASSWORD, World, make_case
 from triage.channels.generic import SIGNATURE_HEADER, sign
 from triage.config import Settings
 from triage.extensions import db
-from triage.models import OnCallShift, utcnow
+from triage.models import utcnow
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -96,8 +97,8 @@ def put_team_on_call(app: Flask, world: World) -> None:
 
     with app.app_context():
         now = utcnow()
-        db.session.add(OnCallShift(team_id=world.teams["crisis"], responder_id=world.responders["crisis"],
-                                   starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8)))
+        db.session.add(Override(team_id=world.teams["crisis"], responder_id=world.responders["crisis"],
+                               starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8)))
         db.session.commit()
 
 

@@ -81,7 +81,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         lang = select_locale()
         return {"lang": lang, "dir": "rtl" if lang == "ar" else "ltr", "current_user": current_user}
 
-    from triage.web import admin, auth, cases, names, queue
+    from triage.web import admin, api, auth, cases, names, queue
 
     names.init_app(app)
 
@@ -89,6 +89,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(queue.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
 
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]
