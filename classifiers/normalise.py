@@ -76,9 +76,26 @@ class Normalised:
         return (self.offsets[start], self.offsets[end - 1] + 1)
 
 
+_TABLE = {ord(k): v for k, v in _MAP.items()} | {c: None for c in _DROP}
+_NEEDS_SLOW_PATH = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(_DROP)) + r"]|([^\W\d_])\1\1",
+    re.IGNORECASE,
+)
+
+
 def normalise(text: str) -> Normalised:
+    """Fold `text`; most messages have nothing to drop or shorten and take the one-to-one fast path."""
+    if not _NEEDS_SLOW_PATH.search(text):
+        folded = text.translate(_TABLE).lower()
+        if len(folded) == len(text):
+            return Normalised(folded, tuple(range(len(text) + 1)))
+    return _normalise_slow(text)
+
+
+def _normalise_slow(text: str) -> Normalised:
     out: list[str] = []
     offs: list[int] = []
+    run = 0
     for i, raw in enumerate(text):
         if ord(raw) in _DROP:
             continue
@@ -87,13 +104,14 @@ def normalise(text: str) -> Normalised:
             ch = ch.lower()
             if len(ch) != 1:  # e.g. "İ".lower() is two characters; keep offsets one-to-one
                 ch = raw
-        # Elongation: "ساااعدوني", "heeeelp". Arabic runs of 2+ identical letters fold to one (the alphabet
-        # writes doubling with a shadda, which we drop); Latin runs of 3+ fold to two ("kill" survives).
-        if out and ch == out[-1] and ch.isalpha():
-            if _is_arabic(ch):
-                continue
-            if len(out) >= 2 and out[-2] == ch:
-                continue
+        # Elongation ("ساااعدوني", "heeeelp"): a run of 3+ identical letters folds to one in Arabic (which
+        # writes real doubling with a shadda) and to two in Latin script ("kill" survives).
+        run = run + 1 if out and ch == out[-1] and ch.isalpha() else 1
+        if run >= 3:
+            if run == 3 and _is_arabic(ch):
+                out.pop()
+                offs.pop()
+            continue
         out.append(ch)
         offs.append(i)
     offs.append(len(text))
