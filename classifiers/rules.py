@@ -25,12 +25,13 @@ HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
+_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول"])  # "كل ما" = whenever
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
 def strip_clitic(word: str) -> str:
-    """Drop a leading و/ف ("and", "so") from Arabic words longer than three letters."""
-    if len(word) > 3 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
+    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما")."""
+    if len(word) > 2 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
         return word[1:]
     return word
 
@@ -135,8 +136,12 @@ class RuleLayer:
     def _wildcard_pattern(self, entry: str) -> list[dict[str, Any]]:
         pattern: list[dict[str, Any]] = []
         for word in fold(entry).split():
-            if word.endswith("*"):
-                pattern.append({"NORM": {"REGEX": "^" + re.escape(strip_clitic(word[:-1]))}})
+            if word.startswith("*") or word.endswith("*"):
+                # "word*": any ending; "*word": up to four letters of prefixes (بال، وبال، لل ...)
+                core = re.escape(strip_clitic(word.strip("*")))
+                head = r"^\w{0,4}" if word.startswith("*") else "^"
+                tail = "" if word.endswith("*") else "$"
+                pattern.append({"NORM": {"REGEX": head + core + tail}})
             else:
                 pattern.extend({"NORM": strip_clitic(t.lower_)} for t in self.nlp.make_doc(word))
         return pattern
@@ -238,7 +243,10 @@ class RuleLayer:
             lo, hi = min(a, b), max(a, b)
             return not any(lo <= i < hi for i in boundaries)
 
+        doc = span.doc
         for c_start, c_end in cue_tokens.get("negation", []):
+            if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
+                continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
                 return "negation"
         reach = HYPERBOLE_REACH.get(label)
