@@ -21,7 +21,7 @@ CUES = ("negation", "hyperbole", "news", "quote", "past", "service", "urgent", "
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
 NEGATION_REACH = 3
-HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1}
+HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 1}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
@@ -58,6 +58,7 @@ class Hit:
     source: str  # "lexicon:self_harm/ar"
     first_person: bool
     muted_by: str = ""  # "" if it counts; otherwise the context rule that muted it
+    topic: bool = False  # a topic word ("suicide", "عنف اسري"): labels the message, does not page alone
 
 
 @dataclass
@@ -101,16 +102,18 @@ class RuleLayer:
         self.size = 0
         for label in LABELS:
             for lang in LANGS:
-                key = f"{label}/{lang}"
-                plain: list[Any] = []
+                plain: dict[str, list[Any]] = {}
                 for entry in read_list(lexicon_dir / f"{label}.{lang}.txt"):
                     self.size += 1
+                    key = f"{label}/{lang}"
+                    if entry.startswith("~"):
+                        key, entry = key + "/topic", entry[1:].strip()
                     if "*" in entry:
                         self.wildcards.add(key, [self._wildcard_pattern(entry)])
                     else:
-                        plain.append(self.make_doc(entry))
-                if plain:
-                    self.phrases.add(key, plain)
+                        plain.setdefault(key, []).append(self.make_doc(entry))
+                for key, pattern_docs in plain.items():
+                    self.phrases.add(key, pattern_docs)
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
                 self.size += 1
                 skel = arabizi_skeleton(entry).text
@@ -163,6 +166,8 @@ class RuleLayer:
             cue_tokens.setdefault(strings[match_id], []).append((start, end))
         for cue, spans in cue_tokens.items():
             result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
+        if _has_laugh_symbol(text):
+            result.cues["laugh"] = [(0, 0)]
         for cue, symbols in self.cue_symbols.items():
             for sym in symbols:
                 pos = text.find(sym)
@@ -186,7 +191,9 @@ class RuleLayer:
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
             o_start, o_end = self._orig(doc, norm, start, end)
-            result.hits.append(Hit(label, o_start, o_end, span.text, f"lexicon:{key}", first, muted))
+            topic = key.endswith("/topic")
+            source = f"lexicon:{key.removesuffix('/topic')}"
+            result.hits.append(Hit(label, o_start, o_end, span.text, source, first, muted, topic))
         if any(c.isascii() and c.isalpha() for c in text):
             self._arabizi(text, result)
         return result
@@ -257,7 +264,8 @@ class RuleLayer:
                 )
                 if near and (same_clause(c_end, start) or same_clause(end, c_start)):
                     return "hyperbole"
-            if label != "disaster" and result.cues.get("hyperbole") and _has_laugh_symbol(span.doc.text):
+            laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
+            if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
         if label != "disaster":
             if result.has("quote") or any(

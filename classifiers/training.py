@@ -36,7 +36,7 @@ from classifiers.rules import RuleLayer
 
 log = logging.getLogger(__name__)
 TARGET_RECALL = 0.92  # a margin over the 0.90 the product asks for
-PAGE_PRECISION = 0.85
+FALSE_PAGE_BUDGET = 0.01  # per label; four labels can page, the product allows 5% in all
 MIN_PRECISION = 0.4
 BOW_LENGTH = 2**16  # hashed n-gram table: 5 labels x 65k floats = 1.3 MB on disk
 EPOCHS = 5
@@ -123,15 +123,14 @@ def pick_threshold(scores: FloatArray, truth: FloatArray, target: float = TARGET
     return best_t
 
 
-def pick_page_threshold(scores: FloatArray, truth: FloatArray, floor: float) -> float:
-    """Lowest threshold at or above `floor` whose precision on validation reaches PAGE_PRECISION."""
-    for t in np.arange(floor, 1.0, 0.01):
-        pred = scores >= t
-        if pred.sum() == 0:
-            break
-        if (truth[pred] > 0).mean() >= PAGE_PRECISION:
+def pick_page_threshold(scores: FloatArray, quiet: FloatArray, floor: float) -> float:
+    """Lowest threshold at or above `floor` at which the model alone would page at most FALSE_PAGE_BUDGET
+    of the validation messages that need nothing (`quiet`: rows with no label at all)."""
+    quiet_scores = scores[quiet > 0]
+    for t in np.arange(floor, 1.0, 0.005):
+        if len(quiet_scores) == 0 or float((quiet_scores >= t).mean()) <= FALSE_PAGE_BUDGET:
             return float(round(t, 3))
-    return 0.97
+    return 0.99
 
 
 def f1_at(scores: FloatArray, truth: FloatArray, t: float) -> float:
@@ -158,13 +157,14 @@ def combined(rule: FloatArray, model: FloatArray) -> FloatArray:
 
 def choose(rule: FloatArray, model: FloatArray, truth: FloatArray) -> dict[str, Any]:
     scores = combined(rule, model)
+    quiet = (truth.sum(axis=1) == 0).astype(np.float32)
     thresholds: dict[str, float] = {}
     pages: dict[str, float] = {}
     f1: dict[str, float] = {}
     for j, label in enumerate(LABELS):
         t = pick_threshold(scores[:, j], truth[:, j])
         thresholds[label] = round(t, 4)
-        pages[label] = pick_page_threshold(scores[:, j], truth[:, j], max(t, 0.5))
+        pages[label] = pick_page_threshold(model[:, j], quiet, max(t, 0.5))
         f1[label] = round(f1_at(scores[:, j], truth[:, j], t), 4)
     return {"thresholds": thresholds, "page_thresholds": pages, "val_f1": f1}
 
@@ -246,7 +246,7 @@ def train(
         "modes": modes,
         "rule_weight": {"disaster": 0.5, "others": 1.0},
         "target_recall": TARGET_RECALL,
-        "page_precision": PAGE_PRECISION,
+        "false_page_budget_per_label": FALSE_PAGE_BUDGET,
         "training": {
             "public_rows": len(public),
             "own_rows": len(own),

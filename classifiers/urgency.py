@@ -32,9 +32,10 @@ def decide(
     past = rules.has("past") and not now
     service = rules.has("service") and not now
     reported = (rules.has("news") or rules.has("quote")) and not now
+    joking = rules.has("laugh") and not now
 
     def by_rule(label: str) -> bool:
-        return bool(rules.active(label))
+        return any(not h.topic for h in rules.active(label))
 
     def first_person(label: str) -> bool:
         return any(h.first_person for h in rules.active(label))
@@ -66,6 +67,9 @@ def decide(
         reasons.append(why)
         return "P1", tuple(reasons)
     for label in ("domestic_violence", "child_protection"):
+        if strong(label) and joking:
+            reasons.append(f"{label}: disclosure written with laughter; queued, not paged")
+            return "P3", tuple(reasons)
         if strong(label):
             if now:
                 reasons.append(f"{label}: disclosure, happening now")
