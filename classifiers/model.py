@@ -96,6 +96,7 @@ class TrainedModel:
         e5 = self.e5_scores(texts)
         if e5 is None:
             return tc
-        w = float(self.settings().get("e5_weight", 0.5))
+        weights = self.settings().get("e5_weight", {})
+        w = np.array([float(weights.get(label, 0.5)) for label in LABELS], dtype=np.float32)
         mixed: FloatArray = ((1.0 - w) * tc + w * e5).astype(np.float32)
         return mixed
