@@ -127,7 +127,9 @@ def fold(text: str) -> str:
 _ARABIZI_DIGIT_WORD = re.compile(r"\b[a-z]*[235679][a-z]+\b|\b[a-z]+[235679]\b", re.IGNORECASE)
 _ARABIZI_WORDS = frozenset(
     "ana enta inta enti inti wallah wallahi yalla mafi mako ma3 bas bs 3ashan 3shan leh lesh shu shlon "
-    "ya3ni abi abgha abga ba3d el al ya habibi allah inshallah mashallah ams alheen al7een hala".split()
+    "ya3ni abi abgha abga ba3d el al ya habibi allah inshallah mashallah ams alheen al7een hala "
+    "zoji zawji zooji ryli rayli jozi jouzi abooy abuy akhoy bdi bde 3ayez abga mout amoot amot "
+    "kil kel yom youm wayed wayid shway ma3i ma3ana eshi shi".split()
 )
 
 
@@ -141,7 +143,8 @@ def looks_arabizi(text: str) -> bool:
 
 
 _DIGRAPHS = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "th": "t", "dh": "d"}
-_SINGLE = {"7": "h", "6": "t", "9": "s", "q": "8", "g": "8", "x": "5", "j": "j", "z": "z"}
+# Digits stay digits: they are what tells Arabizi from English ("ba7er" is not "Buhari").
+_SINGLE = {"q": "8", "g": "8", "x": "5"}
 _VOWELS = set("aeiou2'")
 _GLIDES = set("wy")  # long vowels inside a word ("zooji" / "zwji"); a word-initial w/y is a consonant
 

@@ -98,7 +98,7 @@ class RuleLayer:
         self.wildcards = Matcher(nlp.vocab)
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
-        self.arabizi: list[tuple[str, re.Pattern[str], str]] = []
+        self.arabizi: list[tuple[str, re.Pattern[str], str, bool]] = []  # label, pattern, entry, has digit
         self.size = 0
         for label in LABELS:
             for lang in LANGS:
@@ -118,7 +118,7 @@ class RuleLayer:
                 self.size += 1
                 skel = arabizi_skeleton(entry).text
                 pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
-                self.arabizi.append((label, pattern, entry))
+                self.arabizi.append((label, pattern, entry, any(c.isdigit() for c in skel)))
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
@@ -201,7 +201,12 @@ class RuleLayer:
     def _arabizi(self, text: str, result: RuleResult) -> None:
         skel = arabizi_skeleton(text)
         seen: set[tuple[str, int]] = set()
-        for label, pattern, entry in self.arabizi:
+        # Entries without a digit ("bdi mout") have skeletons English words can share ("bad meth"):
+        # they only count in text that looks like Arabizi as a whole.
+        arabizi_text = looks_arabizi(text)
+        for label, pattern, entry, has_digit in self.arabizi:
+            if not has_digit and not arabizi_text:
+                continue
             for m in pattern.finditer(skel.text):
                 start, end = skel.span(m.start(), m.end())
                 while end < len(text) and text[end].isalnum():
