@@ -179,10 +179,10 @@ def main() -> int:
     assert full.model is not None and fast.model is not None, "the committed model must load"
 
     def stage_lexicon_spacy() -> None:
-        docs = [full.rules.doc_for(t)[0] for t in speed_texts]
-        for t, d in zip(speed_texts, docs, strict=True):
-            full.rules.run(t, d, full.rules.doc_for(t)[1])
-        full.model.textcat_scores(docs)  # type: ignore[union-attr]
+        parsed = [full.rules.doc_for(t) for t in speed_texts]
+        for t, (doc, norm) in zip(speed_texts, parsed, strict=True):
+            full.rules.run(t, doc, norm)
+        full.model.textcat_scores([doc for doc, _ in parsed])  # type: ignore[union-attr]
 
     full.classify_many(speed_texts[:20])  # warm up
     fig: dict[str, float] = {}
@@ -212,6 +212,18 @@ def main() -> int:
     started = time.perf_counter()
     theirs = peer.classify_many(texts)
     pm = metrics(holdout, theirs, time.perf_counter() - started)
+    started = time.perf_counter()
+    no_e5 = [res for i in range(0, len(texts), 64) for res in fast.classify_many(texts[i : i + 64])]
+    fm = metrics(holdout, no_e5, time.perf_counter() - started)
+    meta = json.loads((ROOT / "classifiers" / "model" / "model.json").read_text(encoding="utf-8"))
+    e5_rows = ["| label | val F1 textcat | val F1 textcat+e5 | holdout F1 without e5 | holdout F1 with e5 |"]
+    e5_rows.append("|---|---|---|---|---|")
+    for label in LABELS:
+        val_tc = meta["modes"]["textcat"]["val_f1"][label]
+        val_e5 = meta["modes"].get("textcat+e5", {}).get("val_f1", {}).get(label, float("nan"))
+        h_tc = fm["per_label"].get(label, {}).get("all", {}).get("f1", 0.0)
+        h_e5 = m["per_label"].get(label, {}).get("all", {}).get("f1", 0.0)
+        e5_rows.append(f"| {label} | {val_tc:.3f} | {val_e5:.3f} | {h_tc:.3f} | {h_e5:.3f} |")
 
     lines = [
         f"Measured by `python bench/classify.py` on {time.strftime('%Y-%m-%d')}, one core pinned, "
@@ -244,7 +256,13 @@ def main() -> int:
         *quality_table(m, pm),
         "",
         f"False-page rate on holdout rows with no label: Najda {m['false_page_rate']}, "
-        f"peer (any non-disaster label pages) {pm['false_page_rate']}.",
+        f"peer (any non-disaster label pages) {pm['false_page_rate']}, "
+        f"Najda without e5 {fm['false_page_rate']}.",
+        "",
+        "Does the e5 encoder earn its cost? Same rules, same textcat, with and without the e5 head "
+        "(F1 over both languages; validation figures from model.json):",
+        "",
+        *e5_rows,
     ]
     body = "\n".join(lines)
     print(body)
