@@ -44,8 +44,12 @@ def decide(
         """The model alone pages only above its stricter paging threshold."""
         return scores.get(label, 0.0) >= page_thresholds.get(label, 1.0)
 
+    def backed_by_context(label: str) -> bool:
+        """A model signal over the label threshold plus a plan or a "now" is enough to page."""
+        return plan or now if label == "self_harm" else now
+
     def strong(label: str) -> bool:
-        return label in labels and (by_rule(label) or pages_alone(label))
+        return label in labels and (by_rule(label) or pages_alone(label) or backed_by_context(label))
 
     if past:
         reasons.append("past: the harm described is over")
