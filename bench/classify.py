@@ -121,11 +121,13 @@ class Peer:
 def worker_rss(use_embeddings: bool) -> float:
     """Peak RSS (MB) of a fresh process that loads the classifier as the worker does and classifies."""
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from classifiers import load_classifier\n"
         f"c = load_classifier(use_embeddings={use_embeddings!r})\n"
         "[c.classify(t) for t in ['زوجي يضربني الحين', 'I want to die tonight', 'flood on the road'] * 50]\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        # VmHWM, not ru_maxrss: ru_maxrss survives exec and would report this (bigger) bench process
+        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1]\n"
+        "print(int(hwm) / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
