@@ -1,61 +1,196 @@
-"""First classifier: a small bilingual keyword lexicon. Replaced by the spaCy pipeline (issue 4)."""
+"""The classifier the worker runs: lexicon rules + trained model, combined; urgency; evidence.
+
+Failure policy: the model is an improvement, the lexicon is the floor. If the model cannot load, or raises
+on a message, that message is classified by the lexicon alone and marked `degraded=True`. `classify` never
+raises for a str input.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+from classifiers.model import MODEL_DIR, TrainedModel
+from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
+from classifiers.rules import LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_list
+from classifiers.urgency import decide
 
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "self_harm": ("انتحر", "اقتل نفسي", "ابي اموت", "بلعت حبوب", "kill myself", "suicide", "took pills"),
-    "domestic_violence": ("يضربني", "زوجي يضرب", "ضربني زوجي", "beats me", "husband hit", "abusive husband"),
-    "child_protection": ("طفل يصرخ", "يضربون الطفل", "child abuse", "child screaming"),
-    "imminent_danger": ("الحين", "now", "بيذبحني", "going to kill me", "محبوس"),
-    "disaster": ("سيل", "فيضان", "غرق", "flood", "earthquake", "زلزال"),
+log = logging.getLogger(__name__)
+MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
+# The lexicon counts fully for the labels it names precisely; disaster words ("flood", "سيل") are common in
+# everyday talk, so there a hit only adds to the model's score.
+RULE_WEIGHT = {label: 1.0 for label in LABELS} | {"disaster": 0.5}
+# Degraded mode (lexicon only): a hit decides, paging follows the context rules.
+DEGRADED = {
+    "thresholds": {label: 0.5 for label in LABELS},
+    "page_thresholds": {label: 0.5 for label in LABELS},
 }
-_URGENT_NOW = ("الحين", "now", "الآن", "حاليا")
+DEGRADED["thresholds"]["disaster"] = 0.25
 
 
-def _detect_lang(text: str) -> str:
-    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff")
-    return "ar" if arabic * 2 >= max(1, sum(ch.isalpha() for ch in text)) else "en"
+def lexicon_digest(lexicon_dir: Path = LEXICON_DIR) -> str:
+    h = hashlib.sha1()
+    for path in sorted(lexicon_dir.rglob("*.txt")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:8]
+
+
+def combine(rule: float, model: float, label: str) -> float:
+    w = RULE_WEIGHT[label]
+    return max(model, w * rule + (1.0 - w) * model)
 
 
 class Classifier:
-    version = "lexicon-0.1"
+    def __init__(self, model_dir: Path = MODEL_DIR, use_embeddings: bool = True) -> None:
+        import spacy
 
+        self.model: TrainedModel | None = None
+        try:
+            self.model = TrainedModel(model_dir, use_embeddings=use_embeddings)
+            nlp = self.model.nlp
+        except Exception:
+            log.error(
+                "classifier model failed to load from %s; lexicon only (degraded)",
+                model_dir,
+                exc_info=True,
+            )
+            nlp = spacy.blank("xx")
+        self.rules = RuleLayer(nlp)
+        self.lexicon_version = f"lex.{lexicon_digest()}"
+        self.version = f"{self.model.version if self.model else 'lexicon-only'}+{self.lexicon_version}"
+
+    # -- public surface ---------------------------------------------------------------------------------
     def classify(self, text: str) -> ClassificationResult:
-        lowered = text.lower()
-        evidence: list[Evidence] = []
-        for label in LABELS:
-            for kw in _KEYWORDS[label]:
-                for m in re.finditer(re.escape(kw), lowered):
-                    evidence.append(Evidence(m.start(), m.end(), label, "lexicon", kw))
-        found = {e.label for e in evidence}
-        if found == {"imminent_danger"}:
-            found = set()  # "now" alone is not a disclosure
-        labels = tuple(label for label in LABELS if label in found)
-        now = any(w in lowered for w in _URGENT_NOW)
-        if not labels:
-            urgency = "none"
-        elif now or "self_harm" in labels:
-            urgency = "P1"
-        else:
-            urgency = "P2"
-        return ClassificationResult(
-            labels=labels,
-            scores={label: (1.0 if label in labels else 0.0) for label in LABELS},
-            urgency=urgency,
-            evidence=tuple(e for e in evidence if e.label in labels),
-            lang=_detect_lang(text),
-            model_version=self.version,
-            degraded=True,
-        )
+        return self.classify_many([text])[0]
 
     def classify_many(self, texts: Iterable[str]) -> list[ClassificationResult]:
-        return [self.classify(t) for t in texts]
+        items = [t if isinstance(t, str) else str(t) for t in texts]
+        try:
+            parsed = [self._parse(t[:MAX_CHARS]) for t in items]
+        except Exception:
+            log.error("rule layer failed; falling back to plain lexicon scan", exc_info=True)
+            return [self._emergency(t) for t in items]
+        model_scores: Any = None
+        if self.model is not None and items:
+            try:
+                model_scores = self.model.scores([p[2] for p in parsed], [t[:MAX_CHARS] for t in items])
+            except Exception:
+                log.error("model raised; these messages get the lexicon only (degraded)", exc_info=True)
+        results: list[ClassificationResult] = []
+        for i, text in enumerate(items):
+            rules = parsed[i][0]
+            row = None if model_scores is None else [float(x) for x in model_scores[i]]
+            try:
+                results.append(self._decide(text, rules, row))
+            except Exception:
+                log.error("decision failed; plain lexicon scan", exc_info=True)
+                results.append(self._emergency(text))
+        return results
+
+    # -- internals ----------------------------------------------------------------------------------------
+    def _parse(self, text: str) -> tuple[RuleResult, Normalised, Any]:
+        doc, norm = self.rules.doc_for(text)
+        return self.rules.run(text, doc, norm), norm, doc
+
+    def _settings(self, degraded: bool) -> dict[str, Any]:
+        if degraded or self.model is None:
+            return DEGRADED
+        return self.model.settings()
+
+    def _decide(
+        self, text: str, rules: RuleResult, model_row: Sequence[float] | None
+    ) -> ClassificationResult:
+        degraded = model_row is None
+        settings = self._settings(degraded)
+        thresholds: dict[str, float] = settings["thresholds"]
+        page_thresholds: dict[str, float] = settings["page_thresholds"]
+        scores: dict[str, float] = {}
+        labels: list[str] = []
+        evidence: list[Evidence] = []
+        for j, label in enumerate(LABELS):
+            active = rules.active(label)
+            rule_score = 1.0 if active else 0.0
+            model = model_row[j] if model_row is not None else 0.0
+            if rules.muted(label) and not active:
+                # the lexicon saw the words and a context rule explained them away: the model needs to be sure
+                model = model if model >= 0.95 else model * 0.5
+            score = combine(rule_score, model, label)
+            scores[label] = round(score, 4)
+            if score >= thresholds[label]:
+                labels.append(label)
+                evidence.extend(
+                    Evidence(h.start, h.end, label, h.source, f"matched '{h.phrase}'") for h in active
+                )
+                if model_row is not None and model_row[j] >= thresholds[label] * 0.8:
+                    mode = self.model.mode if self.model else "model"
+                    evidence.append(
+                        Evidence(0, len(text), label, f"model:{mode}", f"score {model_row[j]:.2f}")
+                    )
+        # A beating disclosed by a child is child protection as well.
+        if "domestic_violence" in labels and "child_protection" not in labels and rules.has("minor"):
+            labels.append("child_protection")
+            scores["child_protection"] = max(scores["child_protection"], scores["domestic_violence"])
+            for start, end in rules.cues["minor"]:
+                evidence.append(
+                    Evidence(start, end, "child_protection", "rule:minor", "a child is involved")
+                )
+        ordered = tuple(label for label in LABELS if label in labels)
+        page_scores = {lb: (scores[lb] if model_row is not None else 0.0) for lb in LABELS}
+        urgency, reasons = decide(ordered, page_scores, rules, page_thresholds)
+        for h in rules.hits:
+            if h.muted_by:
+                evidence.append(
+                    Evidence(h.start, h.end, h.label, f"rule:{h.muted_by}", f"muted '{h.phrase}'")
+                )
+        return ClassificationResult(
+            labels=ordered,
+            scores=scores,
+            urgency=urgency,
+            evidence=tuple(evidence),
+            lang=rules.lang,
+            model_version=self.version,
+            degraded=degraded,
+            reasons=reasons,
+        )
+
+    def _emergency(self, text: str) -> ClassificationResult:
+        """Last resort when even spaCy failed: substring scan of the label lexicons on folded text."""
+        try:
+            folded = fold(text)
+        except Exception:
+            folded = text.lower()
+        labels = []
+        for label in LABELS:
+            for lang in ("ar", "en"):
+                words = [w for w in read_list(LEXICON_DIR / f"{label}.{lang}.txt") if "*" not in w]
+                if any(f" {fold(w)} " in f" {folded} " for w in words):
+                    labels.append(label)
+                    break
+        found = tuple(labels)
+        urgent = any(lb != "disaster" for lb in found)
+        return ClassificationResult(
+            labels=found,
+            scores={label: (1.0 if label in found else 0.0) for label in LABELS},
+            urgency="P2" if urgent else ("P3" if found else "none"),
+            evidence=(),
+            lang=detect_lang(text),
+            model_version=f"emergency-scan+{self.lexicon_version}",
+            degraded=True,
+            reasons=("emergency lexicon scan: the classifier failed on this message",),
+        )
 
 
-def load_classifier() -> Classifier:
-    return Classifier()
+def load_classifier(model_dir: Path | None = None, use_embeddings: bool = True) -> Classifier:
+    """Load once per process (before the worker forks)."""
+    return Classifier(model_dir or MODEL_DIR, use_embeddings=use_embeddings)
+
+
+def as_array(results: Sequence[ClassificationResult]) -> Any:
+    return np.array([[r.scores[label] for label in LABELS] for r in results], dtype=np.float32)

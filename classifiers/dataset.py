@@ -1,0 +1,101 @@
+"""Training data: the shared corpus (read-only, never copied into the repo) plus the team's own examples."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifiers.result import LABELS
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+OWN_EXAMPLES_DIR = Path(__file__).resolve().parent / "data"
+# Per (source, label set) cap: keeps training to minutes; 50k disaster tweets do not drown the rest.
+DEFAULT_CAP = 1800
+SEED = 13
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    text: str
+    lang: str
+    labels: tuple[str, ...]
+    source: str
+    urgency: str | None = None
+
+
+def shared_data_dir(option: str | None = None) -> Path:
+    """--data option, else $NAJDA_SHARED_DATA, else ../shared/data relative to the repo root."""
+    raw = option or os.environ.get("NAJDA_SHARED_DATA") or str(REPO_ROOT.parent / "shared" / "data")
+    return Path(raw)
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, object]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                yield json.loads(line)
+
+
+def to_row(obj: dict[str, object], default_source: str = "") -> Row:
+    labels = obj.get("labels") or []
+    assert isinstance(labels, list)
+    urgency = obj.get("urgency")
+    return Row(
+        id=str(obj.get("id", "")),
+        text=str(obj.get("text", "")),
+        lang=str(obj.get("lang", "")),
+        labels=tuple(str(x) for x in labels if x in LABELS),
+        source=str(obj.get("source", default_source)),
+        urgency=str(urgency) if urgency else None,
+    )
+
+
+def load_rows(path: Path) -> list[Row]:
+    return [to_row(o) for o in read_jsonl(path)]
+
+
+def own_examples(directory: Path = OWN_EXAMPLES_DIR) -> list[Row]:
+    rows: list[Row] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        rows.extend(to_row(o, default_source=f"own:{path.stem}") for o in read_jsonl(path))
+    return rows
+
+
+def capped_sample(rows: list[Row], cap: int = DEFAULT_CAP, seed: int = SEED) -> list[Row]:
+    """At most `cap` rows per (source, label set), chosen reproducibly."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[(r.source, r.labels)].append(r)
+    rng = random.Random(seed)
+    out: list[Row] = []
+    for key in sorted(groups):
+        g = groups[key]
+        out.extend(g if len(g) <= cap else rng.sample(g, cap))
+    rng.shuffle(out)
+    return out
+
+
+def split_validation(
+    rows: list[Row], share: float = 0.2, seed: int = SEED
+) -> tuple[list[Row], list[Row]]:
+    """Validation carved out of train, stratified by (source, labels); used only to pick thresholds."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[(r.source, r.labels)].append(r)
+    rng = random.Random(seed + 1)
+    fit: list[Row] = []
+    val: list[Row] = []
+    for key in sorted(groups):
+        g = list(groups[key])
+        rng.shuffle(g)
+        n_val = max(1, round(len(g) * share)) if len(g) >= 3 else 0
+        val.extend(g[:n_val])
+        fit.extend(g[n_val:])
+    return fit, val

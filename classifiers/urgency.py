@@ -1,0 +1,95 @@
+"""Urgency: a pure decision over labels, rule hits and context cues.
+
+P1  life at risk now          (pages, escalates until acknowledged)
+P2  serious disclosure        (pages; act within hours)
+P3  sensitive, not urgent     (queued for a social worker, no page)
+none                          nothing for the ministry's protection teams
+
+Recall first: whenever P1 and P2 are both defensible we say P1 (both page; only a miss is unrecoverable).
+What keeps the false-page rate down is the context rules (negation, hyperbole, news, quotes, past, service
+questions) and the model's higher bar for paging on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from classifiers.rules import RuleResult
+
+
+def decide(
+    labels: tuple[str, ...],
+    scores: Mapping[str, float],
+    rules: RuleResult,
+    page_thresholds: Mapping[str, float],
+) -> tuple[str, tuple[str, ...]]:
+    """Return (urgency, reasons). `labels` are the labels that fired after rules and model were combined."""
+    if not labels:
+        return "none", ()
+    reasons: list[str] = []
+    now = rules.has("urgent")
+    plan = rules.has("plan")
+    past = rules.has("past") and not now
+    service = rules.has("service") and not now
+    reported = (rules.has("news") or rules.has("quote")) and not now
+    joking = rules.has("laugh") and not now
+
+    def by_rule(label: str) -> bool:
+        return any(not h.topic for h in rules.active(label))
+
+    def first_person(label: str) -> bool:
+        return any(h.first_person for h in rules.active(label))
+
+    def pages_alone(label: str) -> bool:
+        """The model alone pages only above its stricter paging threshold."""
+        return scores.get(label, 0.0) >= page_thresholds.get(label, 1.0)
+
+    def backed_by_context(label: str) -> bool:
+        """A model signal over the label threshold plus a plan or a "now" is enough to page."""
+        return plan or now if label == "self_harm" else now
+
+    def strong(label: str) -> bool:
+        return label in labels and (by_rule(label) or pages_alone(label) or backed_by_context(label))
+
+    if past:
+        reasons.append("past: the harm described is over")
+    if service and not any(first_person(lb) for lb in labels):
+        reasons.append("service: a question about services, no disclosure")
+    if reported and not any(first_person(lb) for lb in labels):
+        reasons.append("reported: news, retweet or quotation about others")
+    # Any of these context findings holds paging back, unless someone is in danger right now.
+    if reasons and (past or not strong("imminent_danger")):
+        return "P3", tuple(reasons)
+
+    if strong("imminent_danger"):
+        reasons.append("imminent_danger: a threat to life or safety right now")
+        return "P1", tuple(reasons)
+    if strong("self_harm"):
+        why = "self_harm: intent or act of self-harm"
+        if plan or now:
+            why += " with a method, plan or time"
+        reasons.append(why)
+        return "P1", tuple(reasons)
+    for label in ("domestic_violence", "child_protection"):
+        if strong(label) and joking:
+            reasons.append(f"{label}: disclosure written with laughter; queued, not paged")
+            return "P3", tuple(reasons)
+        if strong(label):
+            if now:
+                reasons.append(f"{label}: disclosure, happening now")
+                return "P1", tuple(reasons)
+            reasons.append(f"{label}: serious disclosure")
+            return "P2", tuple(reasons)
+    if "disaster" in labels and now and _asks_for_rescue(rules):
+        reasons.append("disaster: someone asks for rescue now")
+        return "P1", tuple(reasons)
+    weak = [lb for lb in labels if lb != "disaster"]
+    if weak:
+        reasons.append(f"{', '.join(weak)}: model signal below the paging bar")
+    if "disaster" in labels:
+        reasons.append("disaster: about an ongoing disaster or emergency")
+    return "P3", tuple(reasons)
+
+
+def _asks_for_rescue(rules: RuleResult) -> bool:
+    return any(h.first_person for h in rules.active("disaster")) or bool(rules.active("imminent_danger"))

@@ -1,0 +1,120 @@
+"""Context rules on the lexicon layer alone (no model): negation, hyperbole, news, quotes, past, services."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers import Classifier
+
+
+def labels_and_urgency(clf: Classifier, text: str) -> tuple[tuple[str, ...], str]:
+    res = clf.classify(text)
+    return res.labels, res.urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "زوجي ما يضربني الحمدلله",
+        "زوجي مو يضربني، بس يصارخ",
+        "ريلي مب يطقني",
+    ],
+)
+def test_negation_mutes_the_match(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "domestic_violence" not in res.labels
+    assert any(e.source == "rule:negation" for e in res.evidence)
+
+
+@pytest.mark.parametrize("text", ["my husband has never hit me", "He didn't beat me, we just argued"])
+def test_negated_english_is_not_labelled(lexicon_only: Classifier, text: str) -> None:
+    assert "domestic_violence" not in lexicon_only.classify(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الحر بيذبحني اليوم",
+        "الزحمه بتقتلني، بيقتلني الانتظار",
+        "this traffic is going to kill me",
+        "my boss is going to kill me lol",
+        "the exam is going to kill me 😂",
+        "I want to die 😂😂 this video",
+    ],
+)
+def test_hyperbole_does_not_page(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert res.urgency not in ("P1", "P2"), res
+
+
+def test_hyperbole_never_excuses_a_beating(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("my husband beats me when the traffic makes him late 😂")
+    assert "domestic_violence" in res.labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عاجل: القبض على رجل يضرب زوجته في جده",
+        "Breaking: police arrested a man who beats his wife, according to reports",
+    ],
+)
+def test_news_about_others_is_not_a_disclosure(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency not in ("P1", "P2")
+
+
+def test_lyrics_are_not_a_disclosure(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify('"I want to die in your arms" this song 🎶')
+    assert res.urgency not in ("P1", "P2")
+
+
+def test_past_harm_is_kept_but_not_paged(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("I used to cut myself years ago, now I'm fine")
+    assert "self_harm" in res.labels
+    assert res.urgency == "P3"
+
+
+def test_past_does_not_hide_present_danger(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify(
+        "he used to hit me years ago and now he is going to kill me, he has a knife"
+    )
+    assert res.urgency == "P1"
+
+
+def test_service_question_is_routed_not_paged(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("How do I report domestic violence? What is the hotline number?")
+    assert res.urgency == "P3"
+
+
+def test_disclosure_with_a_question_still_pages(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("كيف ابلغ عن زوجي؟ زوجي يضربني كل يوم")
+    assert res.urgency in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("وزوجي يضربني كل يوم", "domestic_violence"),
+        ("ابغى اموت", "self_harm"),
+        ("ساااعدوني بيذبحني", "imminent_danger"),
+        ("zoji yedrubni kil yom", "domestic_violence"),
+        ("bdi mout", "self_harm"),
+        ("السيل جرف السياره واحنا محاصرين", "imminent_danger"),
+    ],
+)
+def test_dialect_and_arabizi_are_caught(lexicon_only: Classifier, text: str, label: str) -> None:
+    res = lexicon_only.classify(text)
+    assert label in res.labels
+    assert res.urgency in ("P1", "P2")
+
+
+def test_evidence_spans_are_in_the_original_text(lexicon_only: Classifier) -> None:
+    text = "\u200fوالله زَوْجِـــي يضرررربني الحين"
+    res = lexicon_only.classify(text)
+    spans = [text[e.start : e.end] for e in res.evidence if e.label == "domestic_violence"]
+    assert "زَوْجِـــي يضرررربني" in spans
+
+
+def test_child_disclosure_adds_child_protection(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("ابوي يضربني كل يوم وعمري 12")
+    assert "child_protection" in res.labels

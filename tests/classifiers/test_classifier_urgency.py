@@ -1,0 +1,51 @@
+"""urgency.decide is a pure function over labels, scores and rule findings."""
+
+from __future__ import annotations
+
+from classifiers.rules import Hit, RuleResult
+from classifiers.urgency import decide
+
+PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
+
+
+def hit(label: str, first_person: bool = True) -> Hit:
+    return Hit(label, 0, 4, "x", f"lexicon:{label}/ar", first_person)
+
+
+def rules(*hits: Hit, **cues: bool) -> RuleResult:
+    return RuleResult(hits=list(hits), cues={k: [(0, 1)] for k, on in cues.items() if on})
+
+
+def test_nothing_is_none() -> None:
+    assert decide((), {}, rules(), PAGE) == ("none", ())
+
+
+def test_self_harm_disclosure_is_p1() -> None:
+    assert decide(("self_harm",), {}, rules(hit("self_harm")), PAGE)[0] == "P1"
+
+
+def test_violence_now_is_p1_otherwise_p2() -> None:
+    assert decide(("domestic_violence",), {}, rules(hit("domestic_violence"), urgent=True), PAGE)[0] == "P1"
+    assert decide(("domestic_violence",), {}, rules(hit("domestic_violence")), PAGE)[0] == "P2"
+
+
+def test_past_harm_is_p3_even_for_imminent_words() -> None:
+    r = rules(hit("imminent_danger"), past=True)
+    urgency, reasons = decide(("imminent_danger",), {}, r, PAGE)
+    assert urgency == "P3" and any(x.startswith("past") for x in reasons)
+
+
+def test_model_alone_pages_only_above_the_paging_bar() -> None:
+    assert decide(("domestic_violence",), {"domestic_violence": 0.6}, rules(), PAGE)[0] == "P3"
+    assert decide(("domestic_violence",), {"domestic_violence": 0.9}, rules(), PAGE)[0] == "P2"
+
+
+def test_disaster_report_is_p3_rescue_request_is_p1() -> None:
+    assert decide(("disaster",), {}, rules(hit("disaster", first_person=False)), PAGE)[0] == "P3"
+    r = rules(hit("disaster"), hit("imminent_danger"), urgent=True)
+    assert decide(("disaster", "imminent_danger"), {}, r, PAGE)[0] == "P1"
+
+
+def test_news_about_others_is_held_back() -> None:
+    r = rules(hit("domestic_violence", first_person=False), news=True)
+    assert decide(("domestic_violence",), {}, r, PAGE)[0] == "P3"
