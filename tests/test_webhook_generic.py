@@ -81,3 +81,20 @@ def test_unknown_route_is_404_json(client: FlaskClient) -> None:
     response = client.post("/webhooks/nope")
     assert response.status_code == 404
     assert response.get_json()["error"] == "not_found"
+
+
+def test_webhooks_open_no_session(client: FlaskClient, app_ctx: object) -> None:
+    """Webhooks are signed, never signed in: no session is read or written for them (a NullSession), even
+    when a session cookie comes along; staff pages keep theirs."""
+    client.set_cookie("najda_session", "not-a-valid-session")
+    response = post_generic(client, generic_body("no-session-1"))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers.get("Vary", "")
+
+    from flask import session
+    from flask.sessions import NullSession
+
+    with client.application.test_request_context("/webhooks/generic", method="POST"):
+        assert isinstance(session._get_current_object(), NullSession)  # type: ignore[attr-defined]
+    with client.application.test_request_context("/login"):
+        assert not isinstance(session._get_current_object(), NullSession)  # type: ignore[attr-defined]

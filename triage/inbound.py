@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Connection, bindparam, select, text, update
+from sqlalchemy import JSON, Connection, Integer, String, bindparam, column, select, text, update
 
 from triage.channels import InboundMessage, clean_text
 from triage.extensions import db
@@ -199,7 +199,11 @@ _INSERT_BATCH_PG = text(
     " RETURNING id, channel, platform_message_id)"
     " SELECT id, channel, platform_message_id, NULL::int AS reply_of FROM inserted"
     " UNION ALL SELECT id, NULL, NULL, ord FROM reply"
-).bindparams(bindparam("now", type_=UTCDateTime()))
+).bindparams(bindparam("now", type_=UTCDateTime())).columns(
+    # Declared result columns let SQLAlchemy cache the result metadata instead of rebuilding it per batch.
+    column("id", Integer), column("channel", String), column("platform_message_id", String),
+    column("reply_of", Integer),
+)
 _RESPONDERS_BY_PHONE = select(Responder.id, Responder.phone).where(
     Responder.phone.in_(bindparam("phones", expanding=True))
 )

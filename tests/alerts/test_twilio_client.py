@@ -224,3 +224,25 @@ def test_loopback_api_ignores_proxy_settings(fake: FakeTwilioServer, monkeypatch
         close_client(client)
 
     assert outcome.accepted
+
+
+@pytest.mark.parametrize("url", [
+    "https://najda.example/webhooks/twilio/sms",
+    "https://najda.example:443/webhooks/twilio/sms",
+    "http://127.0.0.1:8000/webhooks/twilio/sms?x=1",
+    "http://najda.example/webhooks/twilio/sms",
+])
+def test_validate_signature_agrees_with_the_sdk(url: str) -> None:
+    """validate_signature checks the two URL forms itself (cheaper): it must decide exactly as the SDK does."""
+    from urllib.parse import urlparse
+
+    from twilio.request_validator import RequestValidator, add_port, remove_port
+    from werkzeug.datastructures import MultiDict
+
+    params = MultiDict([("Body", "ACK"), ("MediaUrl0", "b"), ("MediaUrl0", "a"), ("From", "+966500000001")])
+    parsed = urlparse(url)
+    for signed_url in {url, remove_port(parsed), add_port(parsed), url + "/other"}:
+        for signature in (compute_signature(AUTH_TOKEN, signed_url, params.to_dict()),
+                          str(RequestValidator(AUTH_TOKEN).compute_signature(signed_url, params)), "", "é" * 28):
+            assert validate_signature(AUTH_TOKEN, url, params, signature) == (
+                bool(signature) and RequestValidator(AUTH_TOKEN).validate(url, params, signature))

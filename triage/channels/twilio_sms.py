@@ -19,6 +19,7 @@ from triage.config import Settings
 from triage.errors import BadPayload
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
+SIGNS_URL = True  # the signature covers the public URL Twilio called (triage.webhooks passes it to verify)
 WHATSAPP_PREFIX = "whatsapp:"
 
 

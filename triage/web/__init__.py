@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
+from flask.wrappers import Request
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -25,13 +27,31 @@ csrf = CSRFProtect()
 babel = Babel()
 # Paths answered in JSON by machines; everything else is a page for people.
 MACHINE_PREFIXES = ("/webhooks/", "/api/", "/healthz")
+# Signed by the platforms, never signed in: no session cookie to read, verify or write.
+SESSIONLESS_PREFIX = "/webhooks/"
 
 
 def is_machine_path(path: str) -> bool:
     return path.startswith(MACHINE_PREFIXES)
 
 
+class StaffSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, not opened for webhooks.
+
+    A webhook request carries no staff cookie worth reading, and opening the session (building the signing
+    serializer, parsing cookies) and saving it (Vary: Cookie) was a measurable share of a webhook's CPU time
+    (docs/PERFORMANCE.md, "Ingest"). Returning None gives Flask's NullSession: reading it is empty, writing to it
+    raises, so nothing on the webhook path can quietly start signing people in.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(SESSIONLESS_PREFIX):
+            return None
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask, settings: Settings) -> None:
+    app.session_interface = StaffSessionInterface()
     secure = settings.public_url.startswith("https://")
     app.config.update(
         # Secure only when served over https: the demo on http://127.0.0.1 must still be able to sign in.
