@@ -17,7 +17,10 @@ from classifiers.result import LABELS
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
-CUES = ("negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor")
+CUES = (
+    "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
+    "fear", "act", "family", "employer", "bystander", "shelter",
+)
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
 NEGATION_REACH = 3
@@ -26,6 +29,7 @@ _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."]
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول"])  # "كل ما" = whenever
+GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
@@ -108,7 +112,7 @@ class RuleLayer:
                     key = f"{label}/{lang}"
                     if entry.startswith("~"):
                         key, entry = key + "/topic", entry[1:].strip()
-                    if "*" in entry:
+                    if "*" in entry or GAP in entry.split():
                         self.wildcards.add(key, [self._wildcard_pattern(entry)])
                     else:
                         plain.setdefault(key, []).append(self.make_doc(entry))
@@ -139,7 +143,10 @@ class RuleLayer:
     def _wildcard_pattern(self, entry: str) -> list[dict[str, Any]]:
         pattern: list[dict[str, Any]] = []
         for word in fold(entry).split():
-            if word.startswith("*") or word.endswith("*"):
+            if word == GAP:
+                # an optional word of any kind: an adjective or a number between the two halves
+                pattern.append({"OP": "?"})
+            elif word.startswith("*") or word.endswith("*"):
                 # "word*": any ending; "*word": up to four letters of prefixes (بال، وبال، لل ...)
                 core = re.escape(strip_clitic(word.strip("*")))
                 head = r"^\w{0,4}" if word.startswith("*") else "^"
@@ -272,6 +279,12 @@ class RuleLayer:
             laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
+        if label == "disaster":
+            # prayers, condolences, volunteering, news from elsewhere: the writer is not caught in it
+            if result.has("bystander"):
+                return "bystander"
+            if result.has("news") and not result.has("urgent"):
+                return "news"
         if label != "disaster":
             if result.has("quote") or any(
                 q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quoted
