@@ -193,7 +193,8 @@ class RuleLayer:
                 continue  # a shorter match inside a longer one for the same label adds nothing
             seen.add((label, start, end))
             span = doc[start:end]
-            first = self._first_person(span)
+            # A topic word names a subject ("عنف اسري": the nisba ending is not "my"), never the writer.
+            first = not key.endswith("/topic") and self._first_person(span)
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
