@@ -24,7 +24,8 @@ CUES = (
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
 NEGATION_REACH = 3
-HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 1}
+# Domestic violence: only a cue right beside the verb ("ضربتني الشمس", sunstroke), never one a word away.
+HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 0}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
@@ -268,7 +269,8 @@ class RuleLayer:
             if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
                 continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
-                return "negation"
+                if not _conjunct_between(doc, c_end, start + 1):
+                    return "negation"
         reach = HYPERBOLE_REACH.get(label)
         if reach is not None:
             for c_start, c_end in cue_tokens.get("hyperbole", []):
@@ -294,6 +296,15 @@ class RuleLayer:
             if cue_tokens.get("news") and not first_person:
                 return "news"
         return ""
+
+
+def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:
+    """An "and" (or a و glued to a word) in doc[lo:hi] starts a new clause a negation before it does not reach:
+    "ما يروح المدرسه ويضربونه" (he does not go to school, and they beat him)."""
+    for tok in doc[lo:hi]:
+        if tok.lower_ == "and" or (tok.lower_ != tok.norm_ and tok.lower_.startswith("و")):
+            return True
+    return False
 
 
 def _has_laugh_symbol(text: str) -> bool:
