@@ -34,8 +34,6 @@ DEGRADED = {
 DEGRADED["thresholds"]["disaster"] = 0.25
 
 
-# Families that people use as figures of speech: beside an idiom the model alone needs the paging bar.
-FIGURATIVE = frozenset(["self_harm", "imminent_danger", "disaster"])
 DERIVED_WHY = {
     "urgent": "abuse happening now: a danger to life or safety",
     "act": "a self-harm act already under way",
@@ -157,14 +155,6 @@ class Classifier:
             score = combine(rule_score, model, label)
             scores[label] = round(score, 4)
             bar = thresholds[label]
-            if not active and label in FIGURATIVE and (rules.has("hyperbole") or rules.has("laugh")):
-                # "I would die for a karak", "this heat is killing me": the model alone, beside an idiom,
-                # must clear the paging bar before it may label the message
-                bar = max(bar, page_thresholds[label])
-            if not active and rules.has("service") and not rules.has("urgent"):
-                # a question about services ("شروط الحضانة", "awareness programmes on abuse") names the topic;
-                # without a disclosure the model alone must clear the paging bar
-                bar = max(bar, page_thresholds[label])
             if score >= bar:
                 labels.append(label)
                 evidence.extend(

@@ -282,12 +282,8 @@ class RuleLayer:
             laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
-        if label == "disaster":
-            # prayers, condolences, volunteering, news from elsewhere: the writer is not caught in it
-            if result.has("bystander"):
-                return "bystander"
-            if result.has("news") and not result.has("urgent"):
-                return "news"
+        # Disaster words are not muted by prayers or news: the ministry tracks disasters reported by others too
+        # (the label never pages on its own; see urgency.py).
         if label != "disaster":
             if result.has("quote") or any(
                 q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quoted

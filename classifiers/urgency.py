@@ -89,7 +89,8 @@ def decide(
     if "self_harm" in labels and rules.active("self_harm") and rules.has("minor"):
         reasons.append("self_harm: a parent or teacher reports a child's risk")
         return "P2", tuple(reasons)
-    if "disaster" in labels and rules.has("shelter") and rules.active("disaster"):
+    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
+    if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:
         reasons.append("disaster: a family left without shelter")
         return "P2", tuple(reasons)
     weak = [lb for lb in labels if lb != "disaster"]

@@ -55,7 +55,6 @@ def test_self_harm_act_under_way_is_imminent(lexicon_only: Classifier) -> None:
 def test_idioms_prayers_and_volunteers_do_not_page(classifier: Classifier, text: str) -> None:
     res = classifier.classify(text)
     assert res.urgency in ("P3", "none")
-    assert "disaster" not in res.labels
 
 
 def test_family_left_homeless_by_a_flood_pages_within_hours(lexicon_only: Classifier) -> None:
