@@ -34,6 +34,37 @@ DEGRADED = {
 DEGRADED["thresholds"]["disaster"] = 0.25
 
 
+DERIVED_WHY = {
+    "urgent": "abuse happening now: a danger to life or safety",
+    "act": "a self-harm act already under way",
+    "family": "the threat comes from a family member or partner",
+}
+
+
+def derived_labels(labels: list[str], rules: RuleResult) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Labels that follow from others plus context: (label, cue that justifies it, labels it derives from).
+
+    - abuse of a partner or child happening now is also imminent danger (the team pages it as P1 either way,
+      but the imminent_danger queue is the one that dispatches);
+    - a self-harm act already under way (pills swallowed, wrists cut) is imminent danger;
+    - a threat to kill the writer from a husband, father or brother is domestic violence (not from an employer:
+      sponsors' abuse is handled as labour and trafficking, not as family violence).
+    """
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    if rules.has("past"):
+        return out
+    if "imminent_danger" not in labels:
+        abuse = tuple(lb for lb in ("domestic_violence", "child_protection") if lb in labels and rules.active(lb))
+        if abuse and rules.has("urgent"):
+            out.append(("imminent_danger", "urgent", abuse))
+        elif "self_harm" in labels and rules.has("act") and any(not h.topic for h in rules.active("self_harm")):
+            out.append(("imminent_danger", "act", ("self_harm",)))
+    threat = [h for h in rules.active("imminent_danger") if h.first_person]
+    if "domestic_violence" not in labels and threat and rules.has("family") and not rules.has("employer"):
+        out.append(("domestic_violence", "family", ("imminent_danger",)))
+    return out
+
+
 def lexicon_digest(lexicon_dir: Path = LEXICON_DIR) -> str:
     h = hashlib.sha1()
     for path in sorted(lexicon_dir.rglob("*.txt")):
@@ -123,7 +154,8 @@ class Classifier:
                 model = model if model >= 0.95 else model * 0.5
             score = combine(rule_score, model, label)
             scores[label] = round(score, 4)
-            if score >= thresholds[label]:
+            bar = thresholds[label]
+            if score >= bar:
                 labels.append(label)
                 evidence.extend(
                     Evidence(h.start, h.end, label, h.source, f"matched '{h.phrase}'") for h in active
@@ -141,6 +173,10 @@ class Classifier:
                 evidence.append(
                     Evidence(start, end, "child_protection", "rule:minor", "a child is involved")
                 )
+        for label, why, source in derived_labels(labels, rules):
+            labels.append(label)
+            scores[label] = max(scores[label], max(scores[lb] for lb in source))
+            evidence.extend(Evidence(s, e, label, f"rule:{why}", DERIVED_WHY[why]) for s, e in rules.cues[why])
         ordered = tuple(label for label in LABELS if label in labels)
         page_scores = {lb: (scores[lb] if model_row is not None else 0.0) for lb in LABELS}
         urgency, reasons = decide(ordered, page_scores, rules, page_thresholds)

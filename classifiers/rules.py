@@ -17,15 +17,20 @@ from classifiers.result import LABELS
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
-CUES = ("negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor")
+CUES = (
+    "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
+    "fear", "act", "family", "employer", "bystander", "shelter",
+)
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
 NEGATION_REACH = 3
-HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 1}
+# Domestic violence: only a cue right beside the verb ("ضربتني الشمس", sunstroke), never one a word away.
+HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 0}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول"])  # "كل ما" = whenever
+GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
@@ -108,7 +113,7 @@ class RuleLayer:
                     key = f"{label}/{lang}"
                     if entry.startswith("~"):
                         key, entry = key + "/topic", entry[1:].strip()
-                    if "*" in entry:
+                    if "*" in entry or GAP in entry.split():
                         self.wildcards.add(key, [self._wildcard_pattern(entry)])
                     else:
                         plain.setdefault(key, []).append(self.make_doc(entry))
@@ -139,7 +144,10 @@ class RuleLayer:
     def _wildcard_pattern(self, entry: str) -> list[dict[str, Any]]:
         pattern: list[dict[str, Any]] = []
         for word in fold(entry).split():
-            if word.startswith("*") or word.endswith("*"):
+            if word == GAP:
+                # an optional word of any kind: an adjective or a number between the two halves
+                pattern.append({"OP": "?"})
+            elif word.startswith("*") or word.endswith("*"):
                 # "word*": any ending; "*word": up to four letters of prefixes (بال، وبال، لل ...)
                 core = re.escape(strip_clitic(word.strip("*")))
                 head = r"^\w{0,4}" if word.startswith("*") else "^"
@@ -186,7 +194,8 @@ class RuleLayer:
                 continue  # a shorter match inside a longer one for the same label adds nothing
             seen.add((label, start, end))
             span = doc[start:end]
-            first = self._first_person(span)
+            # A topic word names a subject ("عنف اسري": the nisba ending is not "my"), never the writer.
+            first = not key.endswith("/topic") and self._first_person(span)
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
@@ -260,7 +269,8 @@ class RuleLayer:
             if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
                 continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
-                return "negation"
+                if not _conjunct_between(doc, c_end, start + 1):
+                    return "negation"
         reach = HYPERBOLE_REACH.get(label)
         if reach is not None:
             for c_start, c_end in cue_tokens.get("hyperbole", []):
@@ -272,6 +282,8 @@ class RuleLayer:
             laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
+        # Disaster words are not muted by prayers or news: the ministry tracks disasters reported by others too
+        # (the label never pages on its own; see urgency.py).
         if label != "disaster":
             if result.has("quote") or any(
                 q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quoted
@@ -280,6 +292,15 @@ class RuleLayer:
             if cue_tokens.get("news") and not first_person:
                 return "news"
         return ""
+
+
+def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:
+    """An "and" (or a و glued to a word) in doc[lo:hi] starts a new clause a negation before it does not reach:
+    "ما يروح المدرسه ويضربونه" (he does not go to school, and they beat him)."""
+    for tok in doc[lo:hi]:
+        if tok.lower_ == "and" or (tok.lower_ != tok.norm_ and tok.lower_.startswith("و")):
+            return True
+    return False
 
 
 def _has_laugh_symbol(text: str) -> bool:

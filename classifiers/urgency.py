@@ -27,7 +27,8 @@ def decide(
     if not labels:
         return "none", ()
     reasons: list[str] = []
-    now = rules.has("urgent")
+    now = rules.has("urgent") or rules.has("fear")
+    figurative = rules.has("hyperbole") or rules.has("laugh")
     plan = rules.has("plan")
     past = rules.has("past") and not now
     service = rules.has("service") and not now
@@ -46,6 +47,8 @@ def decide(
 
     def backed_by_context(label: str) -> bool:
         """A model signal over the label threshold plus a plan or a "now" is enough to page."""
+        if figurative:
+            return False  # "I would die for a karak right now": an idiom, not a plan
         return plan or now if label == "self_harm" else now
 
     def strong(label: str) -> bool:
@@ -83,6 +86,13 @@ def decide(
     if "disaster" in labels and now and _asks_for_rescue(rules):
         reasons.append("disaster: someone asks for rescue now")
         return "P1", tuple(reasons)
+    if "self_harm" in labels and rules.active("self_harm") and rules.has("minor"):
+        reasons.append("self_harm: a parent or teacher reports a child's risk")
+        return "P2", tuple(reasons)
+    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
+    if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:
+        reasons.append("disaster: a family left without shelter")
+        return "P2", tuple(reasons)
     weak = [lb for lb in labels if lb != "disaster"]
     if weak:
         reasons.append(f"{', '.join(weak)}: model signal below the paging bar")
