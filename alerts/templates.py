@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from triage.cases import LABEL_ORDER
+
 CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "self_harm": {"ar": "إيذاء النفس", "en": "self-harm"},
     "domestic_violence": {"ar": "عنف أسري", "en": "domestic violence"},
@@ -16,8 +18,9 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
     "disaster": {"ar": "كارثة", "en": "disaster"},
     "": {"ar": "حالة حساسة", "en": "sensitive case"},
 }
-# The category shown is the most dangerous one: the responder learns the rest after signing in.
-CATEGORY_ORDER = ("self_harm", "imminent_danger", "child_protection", "domestic_violence", "disaster")
+# The category shown is the most dangerous one (the order that also routes the case to a team): the responder
+# learns the rest after signing in.
+CATEGORY_ORDER = LABEL_ORDER
 # A bundle lists at most this many codes (the rest as "+n"), so an Arabic bundle stays within 2 segments.
 MAX_LISTED = 8
 # Twilio <Say> voices for the voice fallback.

@@ -24,7 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from triage.channels import InboundMessage
 from triage.inbound import Stored, store_messages
-from triage.jobqueue import CLASSIFY, jobs
+from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, classify_job_id, jobs
 
 log = logging.getLogger(__name__)
 MAX_BATCH_MESSAGES = 200
@@ -110,10 +110,10 @@ class GroupWriter:
                     ticket.error = exc
                     ticket.done.set()
             return
-        fresh = [(row.message_id, f"classify-{row.message_id}") for row in stored
+        fresh = [(row.message_id, classify_job_id(row.message_id)) for row in stored
                  if row.created and row.needs_classification]
         if fresh:
-            jobs().enqueue_fresh(CLASSIFY, "workers.jobs.classify_message", fresh)
+            jobs().enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, fresh, job_timeout=CLASSIFY_TIMEOUT)
         start = 0
         for ticket in tickets:
             ticket.result = stored[start:start + len(ticket.items)]

@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 # Paging jobs drain before classification jobs: a worker takes queues in this order.
 QUEUE_NAMES: tuple[str, ...] = ("najda-pages", "najda-classify")
 PAGES, CLASSIFY = QUEUE_NAMES
+CLASSIFY_FUNC = "workers.jobs.classify_message"
+# Classification takes well under a second; the sweeper takes a job still "started" after twice this for lost.
+CLASSIFY_TIMEOUT = 60
+
+
+def classify_job_id(message_id: int) -> str:
+    """One id per message, whoever queues it (webhook, group commit, sweeper): a waiting job is never doubled."""
+    return f"classify-{message_id}"
 _DONE = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
@@ -52,7 +60,7 @@ class JobQueues:
             log.warning("enqueue %s failed, the sweeper will retry: %s", job_id, type(exc).__name__)
             return False
 
-    def enqueue_fresh(self, queue: str, func: str, calls: list[tuple[int, str]]) -> bool:
+    def enqueue_fresh(self, queue: str, func: str, calls: list[tuple[int, str]], **options: Any) -> bool:
         """Queue ``func(arg)`` under ``job_id`` for each ``(arg, job_id)``, in one round trip.
 
         Only for rows the caller has just inserted: their job ids cannot be waiting yet, so the duplicate check
@@ -62,7 +70,7 @@ class JobQueues:
         try:
             with self.redis.pipeline() as pipe:
                 for arg, job_id in calls:
-                    q.enqueue(func, arg, job_id=job_id, pipeline=pipe)
+                    q.enqueue(func, arg, job_id=job_id, pipeline=pipe, **options)
                 pipe.execute()
             return True
         except (RedisError, OSError) as exc:

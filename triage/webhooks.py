@@ -16,7 +16,7 @@ from triage.config import Settings
 from triage.extensions import db
 from triage.groupcommit import group_writer
 from triage.inbound import Stored
-from triage.jobqueue import CLASSIFY, jobs
+from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, classify_job_id, jobs
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -50,8 +50,8 @@ def ingest(items: list[InboundMessage]) -> list[Stored]:
     stored = group_writer().store(items)
     for row in stored:
         if not row.created and row.needs_classification:  # an edit, or a re-delivery not yet classified
-            jobs().enqueue(CLASSIFY, "workers.jobs.classify_message", row.message_id,
-                           job_id=f"classify-{row.message_id}")
+            jobs().enqueue(CLASSIFY, CLASSIFY_FUNC, row.message_id, job_id=classify_job_id(row.message_id),
+                           job_timeout=CLASSIFY_TIMEOUT)
     return stored
 
 

@@ -19,7 +19,7 @@ from alerts.templates import voice_prompts
 from alerts.twilio_client import SendOutcome, build_client, fetch_status, gather_twiml, place_call, send_sms
 from triage.cases import apply_classification, is_urgent
 from triage.extensions import db
-from triage.jobqueue import CLASSIFY, PAGES, JobQueues
+from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, PAGES, JobQueues, classify_job_id
 from triage.live import publish_case_change
 from triage.models import (
     Case,
@@ -44,14 +44,13 @@ def queues() -> JobQueues:
 
 
 # A job still "started" after this long lost its worker (killed, OOM): the sweeper replaces it.
-CLASSIFY_TIMEOUT = 60
 PAGE_TIMEOUT = 60
 STALE_AFTER = 2 * CLASSIFY_TIMEOUT
 
 
 def enqueue_classify(message_id: int, stale_after: float | None = None) -> bool:
     return queues().enqueue(
-        CLASSIFY, "workers.jobs.classify_message", message_id, job_id=f"classify-{message_id}",
+        CLASSIFY, CLASSIFY_FUNC, message_id, job_id=classify_job_id(message_id),
         job_timeout=CLASSIFY_TIMEOUT, stale_after=stale_after,
     )
 
