@@ -65,6 +65,11 @@ def derived_labels(labels: list[str], rules: RuleResult) -> list[tuple[str, str,
     return out
 
 
+def _rescue(rules: RuleResult) -> bool:
+    """A first-person threat to life (trapped, "save us", "help me") in the same message."""
+    return any(not h.topic and h.first_person for h in rules.active("imminent_danger"))
+
+
 def lexicon_digest(lexicon_dir: Path = LEXICON_DIR) -> str:
     h = hashlib.sha1()
     for path in sorted(lexicon_dir.rglob("*.txt")):
@@ -143,6 +148,7 @@ class Classifier:
         thresholds: dict[str, float] = settings["thresholds"]
         page_thresholds: dict[str, float] = settings["page_thresholds"]
         scores: dict[str, float] = {}
+        model_only: dict[str, float] = {}  # what the model says on its own: the paging bar applies to this
         labels: list[str] = []
         evidence: list[Evidence] = []
         for j, label in enumerate(LABELS):
@@ -152,7 +158,12 @@ class Classifier:
             if rules.muted(label) and not active:
                 # the lexicon saw the words and a context rule explained them away: the model needs to be sure
                 model = model if model >= 0.95 else model * 0.5
+            model_only[label] = model
             score = combine(rule_score, model, label)
+            if label == "disaster" and active and _rescue(rules):
+                # a flood or fire word beside a rescue request ("el seil 5ath el sayyara ... sa3doona") is not
+                # everyday talk: the lexicon decides, as for the other labels
+                score = combine(rule_score, model, "self_harm")
             scores[label] = round(score, 4)
             bar = thresholds[label]
             if score >= bar:
@@ -178,7 +189,9 @@ class Classifier:
             scores[label] = max(scores[label], max(scores[lb] for lb in source))
             evidence.extend(Evidence(s, e, label, f"rule:{why}", DERIVED_WHY[why]) for s, e in rules.cues[why])
         ordered = tuple(label for label in LABELS if label in labels)
-        page_scores = {lb: (scores[lb] if model_row is not None else 0.0) for lb in LABELS}
+        # The paging bar is for the model on its own: a topic word ("domestic violence" in "how do I report
+        # domestic violence?") scores 1.0 combined, but it labels the message and must not page by itself.
+        page_scores = {lb: (model_only[lb] if model_row is not None else 0.0) for lb in LABELS}
         urgency, reasons = decide(ordered, page_scores, rules, page_thresholds)
         for h in rules.hits:
             if h.muted_by:

@@ -30,6 +30,9 @@ _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."]
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول"])  # "كل ما" = whenever
+_NOR = frozenset(["ولا", "nor"])
+# Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
+FIRST_PERSON_LOOKBEHIND = 3
 GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
@@ -172,6 +175,22 @@ class RuleLayer:
         cue_tokens: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.cue_matcher(doc):
             cue_tokens.setdefault(strings[match_id], []).append((start, end))
+        # "ما انتحرت ولا بنتحر": the glued "ولا" (neither / nor) negates like "ما"; the matcher sees it as "لا",
+        # which on its own is too often a plea ("لا تقتلني") to be a negation cue.
+        for i, tok in enumerate(doc):
+            if tok.lower_ in _NOR:
+                cue_tokens.setdefault("negation", []).append((i, i + 1))
+        # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over.
+        for cue in ("urgent", "fear"):
+            if cue in cue_tokens and "past" in cue_tokens:
+                kept = [
+                    (s, e) for s, e in cue_tokens[cue]
+                    if not any(ps <= s and e <= pe for ps, pe in cue_tokens["past"])
+                ]
+                if kept:
+                    cue_tokens[cue] = kept
+                else:
+                    del cue_tokens[cue]
         for cue, spans in cue_tokens.items():
             result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
         if _has_laugh_symbol(text):
@@ -195,7 +214,9 @@ class RuleLayer:
             seen.add((label, start, end))
             span = doc[start:end]
             # A topic word names a subject ("عنف اسري": the nisba ending is not "my"), never the writer.
-            first = not key.endswith("/topic") and self._first_person(span)
+            first = not key.endswith("/topic") and (
+                self._first_person(span) or _pronoun_before(doc, start)
+            )
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
@@ -227,6 +248,8 @@ class RuleLayer:
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
                 if before and before[-1] in ("m", "m$", "mb", "mw", "nt"):  # ma / mish / mob / mo / not
                     muted = "negation"
+                elif label in ("self_harm", "imminent_danger") and _near_cue(result, "hyperbole", start, end):
+                    muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
                 result.hits.append(
                     Hit(label, start, end, entry, f"lexicon:{label}/arabizi", True, muted)
                 )
@@ -294,6 +317,15 @@ class RuleLayer:
         return ""
 
 
+def _pronoun_before(doc: Any, start: int) -> bool:
+    """An explicit "I" / "انا" just before a match ("I don't want to wake up", "انا ابي اختفي") makes it first person;
+    the suffix heuristic of `_first_person` is not used here (a "ي" ending on a word before says nothing)."""
+    for tok in doc[max(0, start - FIRST_PERSON_LOOKBEHIND) : start]:
+        if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in _FIRST_PERSON_AR:
+            return True
+    return False
+
+
 def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:
     """An "and" (or a و glued to a word) in doc[lo:hi] starts a new clause a negation before it does not reach:
     "ما يروح المدرسه ويضربونه" (he does not go to school, and they beat him)."""
@@ -301,6 +333,11 @@ def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:
         if tok.lower_ == "and" or (tok.lower_ != tok.norm_ and tok.lower_.startswith("و")):
             return True
     return False
+
+
+def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 25) -> bool:
+    """A cue span within `reach` characters of [start, end) (Arabizi hits have no tokens to count)."""
+    return any(s - reach <= end and start <= e + reach for s, e in result.cues.get(cue, []) if e > s)
 
 
 def _has_laugh_symbol(text: str) -> bool:

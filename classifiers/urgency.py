@@ -31,7 +31,9 @@ def decide(
     figurative = rules.has("hyperbole") or rules.has("laugh")
     plan = rules.has("plan")
     past = rules.has("past") and not now
-    service = rules.has("service") and not now
+    # Fear alone does not undo a service question: in "how do I report it for a friend who is afraid to call"
+    # the fear is the friend's. Only a "now" (rescue, bleeding, right now) does.
+    service = rules.has("service") and not rules.has("urgent")
     reported = (rules.has("news") or rules.has("quote")) and not now
     joking = rules.has("laugh") and not now
 
