@@ -341,7 +341,7 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
 
 
 def _has_laugh_symbol(text: str) -> bool:
-    return any(s in text for s in ("😂", "🤣", "😹", "💀", "ههه", "خخخخ", "haha", "lol", "lmao"))
+    return any(s in text for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao"))
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:
