@@ -38,9 +38,16 @@ _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
 def strip_clitic(word: str) -> str:
-    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما")."""
-    if len(word) > 2 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
-        return word[1:]
+    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما").
+
+    Applied twice: a word that itself starts with و/ف loses that letter on both sides (lexicon "ودي" -> "دي"),
+    so the same word after a conjunction ("وودي اموت", "ووين") must lose two to match it.
+    """
+    for _ in range(2):
+        if len(word) > 2 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
+            word = word[1:]
+        else:
+            break
     return word
 
 
@@ -291,6 +298,8 @@ class RuleLayer:
         for c_start, c_end in cue_tokens.get("negation", []):
             if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
                 continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
+            if c_end < len(doc) and doc[c_end].like_num:
+                continue  # "عمره ١٧ يجرح نفسه": his age is 17 ("عمره ما" = never)
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
                 if not _conjunct_between(doc, c_end, start + 1):
                     return "negation"
