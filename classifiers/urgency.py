@@ -44,7 +44,11 @@ def decide(
         return any(h.first_person for h in rules.active(label))
 
     def pages_alone(label: str) -> bool:
-        """The model alone pages only above its stricter paging threshold."""
+        """The model alone pages only above its stricter paging threshold, and not beside an idiom: with an
+        everyday subject or laughter in the message ("el 7ar ythba7", "الله ياخذ هالزحمه") and no lexicon hit
+        for the label, a high model score is the figure of speech talking."""
+        if figurative and not by_rule(label):
+            return False
         return scores.get(label, 0.0) >= page_thresholds.get(label, 1.0)
 
     def backed_by_context(label: str) -> bool:
