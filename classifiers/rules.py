@@ -233,6 +233,17 @@ class RuleLayer:
             result.hits.append(Hit(label, o_start, o_end, span.text, source, first, muted, topic))
         if any(c.isascii() and c.isalpha() for c in text):
             self._arabizi(text, result)
+        # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die").
+        if result.cues.get("service"):
+            inside = [
+                (s, e) for s, e in result.cues["service"]
+                if any(h.start <= s and e <= h.end and not h.topic for h in result.hits)
+            ]
+            kept = [span for span in result.cues["service"] if span not in inside]
+            if kept:
+                result.cues["service"] = kept
+            else:
+                del result.cues["service"]
         return result
 
     def _arabizi(self, text: str, result: RuleResult) -> None:
