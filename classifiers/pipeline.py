@@ -83,6 +83,24 @@ def combine(rule: float, model: float, label: str) -> float:
     return max(model, w * rule + (1.0 - w) * model)
 
 
+# A context rule (negation, idiom, news, past) that explains away the lexicon's words speaks for a whole short
+# message; in a long post one negated phrase ("I'm not going to do anything stupid") does not outweigh the rest.
+SHORT_CHARS = 400
+
+
+def held_back(model: float, active: bool, muted: bool, length: int) -> float:
+    """The model's score after the context rules: where the lexicon saw the words and a context rule explained
+    them away (and nothing else matched), the model needs to be sure on a short message."""
+    if muted and not active and length <= SHORT_CHARS:
+        return model if model >= 0.95 else model * 0.5
+    return model
+
+
+def label_score(label: str, active: bool, muted: bool, model: float, length: int) -> float:
+    """The score a label is judged by: lexicon and model combined. Training picks thresholds on exactly this."""
+    return combine(1.0 if active else 0.0, held_back(model, active, muted, length), label)
+
+
 class Classifier:
     def __init__(self, model_dir: Path = MODEL_DIR, use_embeddings: bool = True) -> None:
         import spacy
@@ -153,17 +171,14 @@ class Classifier:
         evidence: list[Evidence] = []
         for j, label in enumerate(LABELS):
             active = rules.active(label)
-            rule_score = 1.0 if active else 0.0
             model = model_row[j] if model_row is not None else 0.0
-            if rules.muted(label) and not active:
-                # the lexicon saw the words and a context rule explained them away: the model needs to be sure
-                model = model if model >= 0.95 else model * 0.5
+            model = held_back(model, bool(active), bool(rules.muted(label)), len(text))
             model_only[label] = model
-            score = combine(rule_score, model, label)
+            score = combine(1.0 if active else 0.0, model, label)
             if label == "disaster" and active and _rescue(rules):
                 # a flood or fire word beside a rescue request ("el seil 5ath el sayyara ... sa3doona") is not
                 # everyday talk: the lexicon decides, as for the other labels
-                score = combine(rule_score, model, "self_harm")
+                score = combine(1.0, model, "self_harm")
             scores[label] = round(score, 4)
             bar = thresholds[label]
             if score >= bar:
@@ -192,7 +207,8 @@ class Classifier:
         # The paging bar is for the model on its own: a topic word ("domestic violence" in "how do I report
         # domestic violence?") scores 1.0 combined, but it labels the message and must not page by itself.
         page_scores = {lb: (model_only[lb] if model_row is not None else 0.0) for lb in LABELS}
-        urgency, reasons = decide(ordered, page_scores, rules, page_thresholds)
+        context_bars = {lb: (thresholds[lb] + page_thresholds[lb]) / 2 for lb in LABELS}
+        urgency, reasons = decide(ordered, page_scores, rules, page_thresholds, context_bars)
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(

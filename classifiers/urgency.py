@@ -22,8 +22,12 @@ def decide(
     scores: Mapping[str, float],
     rules: RuleResult,
     page_thresholds: Mapping[str, float],
+    context_bars: Mapping[str, float] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    """Return (urgency, reasons). `labels` are the labels that fired after rules and model were combined."""
+    """Return (urgency, reasons). `labels` are the labels that fired after rules and model were combined.
+
+    `context_bars`: the model score a label needs before a "now" or a plan cue can make it page (the label
+    thresholds are set for recall, so a bare label-threshold signal plus an everyday "الحين" is not enough)."""
     if not labels:
         return "none", ()
     reasons: list[str] = []
@@ -55,6 +59,10 @@ def decide(
         """A model signal over the label threshold plus a plan or a "now" is enough to page."""
         if figurative:
             return False  # "I would die for a karak right now": an idiom, not a plan
+        if rules.muted(label) and not rules.active(label):
+            return False  # the label's own words were explained away (news, quote, negation, idiom)
+        if context_bars is not None and scores.get(label, 0.0) < context_bars.get(label, 0.0):
+            return False
         return plan or now if label == "self_harm" else now
 
     def strong(label: str) -> bool:
@@ -66,8 +74,11 @@ def decide(
         reasons.append("service: a question about services, no disclosure")
     if reported and not any(first_person(lb) for lb in labels):
         reasons.append("reported: news, retweet or quotation about others")
-    # Any of these context findings holds paging back, unless someone is in danger right now.
-    if reasons and (past or not strong("imminent_danger")):
+    # Any of these context findings holds paging back, unless someone is in danger right now: said in words the
+    # lexicon knows, or seen by the model in a message that is not about a service ("the branch has been shut
+    # since 12" is not someone locked in).
+    danger_now = strong("imminent_danger") and (by_rule("imminent_danger") or not rules.has("service"))
+    if reasons and (past or not danger_now):
         return "P3", tuple(reasons)
 
     if strong("imminent_danger"):

@@ -36,3 +36,24 @@ def test_committed_model_records_its_thresholds() -> None:
         assert set(mode["thresholds"]) == set(LABELS)
         assert set(mode["page_thresholds"]) == set(LABELS)
         assert all(mode["page_thresholds"][lb] >= mode["thresholds"][lb] for lb in LABELS)
+
+
+def test_a_muted_phrase_holds_back_a_short_message_but_not_a_long_post() -> None:
+    from classifiers.pipeline import SHORT_CHARS, label_score
+
+    short = label_score("self_harm", active=False, muted=True, model=0.8, length=60)
+    long_post = label_score("self_harm", active=False, muted=True, model=0.8, length=SHORT_CHARS + 1)
+    assert short == 0.4  # "I'm not going to kill myself": the negation explains the whole message
+    assert long_post == 0.8  # one negated phrase in a long post does not outweigh the rest
+    assert label_score("self_harm", active=True, muted=True, model=0.1, length=60) == 1.0
+
+
+def test_thresholds_are_picked_on_the_scores_the_pipeline_computes() -> None:
+    from classifiers.training import Signals, combined
+
+    n = len(LABELS)
+    signals = Signals(active=np.zeros((2, n), np.float32), muted=np.ones((2, n), np.float32),
+                      length=np.array([50, 5000]))
+    model = np.full((2, n), 0.6, dtype=np.float32)
+    scores = combined(signals, model)
+    assert np.allclose(scores[0], 0.3) and np.allclose(scores[1], 0.6)
