@@ -427,8 +427,10 @@ NOTES = [
     "CPU, in-process with the writer stubbed, generic 180 → 139 µs, meta 189 → 164, x 171 → 145, telegram "
     "174 → 134. (13) `wsgi.py` freezes the objects built at start-up (`gc.freeze()`): the cyclic collector's "
     "share of a worker's CPU fell from 2.8% to 0.4%. Altogether, CPU per request (gunicorn + PostgreSQL + "
-    "Redis, one paired run per endpoint, ±20%) went generic 1.62 → 1.44 ms, meta 1.94 → 1.54, x 1.51 → 1.35, "
-    "telegram 1.81 → 1.37, twilio_sms 2.45 → 1.62; the bare app uses ~0.45 ms. What remains is spread thin: "
+    "Redis; median of 2–5 paired runs per endpoint, each ±20%) went generic ~1.9 → ~1.5 ms, meta ~2.05 → ~1.5, "
+    "x ~1.47 → ~1.33, twilio_sms ~2.16 → ~1.62; telegram showed no change end to end (1.32 → 1.37, within the "
+    "noise, though its request side is 40 µs cheaper in-process); the bare app uses ~0.44 ms. What remains is "
+    "spread thin: "
     "gunicorn's own parsing and dispatch (as much as the whole bare app), and context switches — perf puts "
     "~15–17% of a Najda worker's CPU in the kernel's task switch against ~9% for the bare app: every request "
     "sleeps once on its group commit, and each batch sleeps on PostgreSQL and on Redis.",
