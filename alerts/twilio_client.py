@@ -215,15 +215,24 @@ def validate_signature(auth_token: str, url: str, params: Mapping[str, Any], sig
     if isinstance(params, str):  # a JSON body signed with ?bodySHA256=: the SDK's own path, body hash included
         return bool(RequestValidator(auth_token).validate(url, params, signature))
     # RequestValidator.validate for form parameters, step by step: the SDK's compute_signature over the URL
-    # without and then with its port (Twilio signs either), compared in constant time. validate() always computes
+    # with and without its port (Twilio signs either), compared in constant time. validate() always computes
     # both HMACs and re-parses the URL; here the parsed variants are cached and the second HMAC runs only when
     # the first does not match, which keeps the webhook path cheaper (docs/PERFORMANCE.md, "Ingest").
     validator = _validator(auth_token)
     given = signature.encode("utf-8", "replace")
+    values = _FormValues({name: params.getlist(name) for name in params}) if hasattr(params, "getlist") else params
     for candidate in _url_variants(url):
-        if hmac.compare_digest(str(validator.compute_signature(candidate, params)).encode(), given):
+        if hmac.compare_digest(str(validator.compute_signature(candidate, values)).encode(), given):
             return True
     return False
+
+
+class _FormValues(dict[str, list[str]]):
+    """Form fields as the SDK's compute_signature reads repeated fields (``getall``). Handed a werkzeug MultiDict,
+    it first tries ``getall``, and raises and catches an AttributeError for every field."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
 
 
 @lru_cache(maxsize=8)
@@ -233,8 +242,11 @@ def _validator(auth_token: str) -> RequestValidator:
 
 @lru_cache(maxsize=256)
 def _url_variants(url: str) -> tuple[str, str]:
+    """The SDK's two forms of the URL, the one equal to the URL we were called on first: a public URL with a port
+    is signed with it, one without mostly without, so the second HMAC is rarely needed."""
     parsed = urlparse(url)
-    return str(remove_port(parsed)), str(add_port(parsed))
+    without, with_port = str(remove_port(parsed)), str(add_port(parsed))
+    return (with_port, without) if with_port == url and without != url else (without, with_port)
 
 
 # GSM 03.38 default alphabet and its extension table (extension characters take two septets).

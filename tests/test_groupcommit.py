@@ -6,8 +6,9 @@ import threading
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.factories import generic_body, message_count, post_generic
 from triage.channels import InboundMessage
@@ -46,9 +47,9 @@ def test_a_failing_request_does_not_fail_its_neighbours(app: Flask) -> None:
     good, bad = _Ticket([item("good-1"), item("good-2")]), _Ticket([item("bad", raw={"not json": {1, 2}})])
     with app.app_context():
         writer._write([good, bad])
-        assert good.done.is_set() and good.error is None and good.result is not None
+        assert good.answered and good.error is None and good.result is not None
         assert [row.created for row in good.result] == [True, True]
-        assert bad.done.is_set() and bad.error is not None
+        assert bad.answered and bad.error is not None
         assert db.session.execute(select(Message.platform_message_id).order_by(Message.id)).scalars().all() == [
             "good-1", "good-2"]
 
@@ -58,3 +59,24 @@ def test_the_writer_thread_answers_every_request_even_on_errors(app: Flask) -> N
     with pytest.raises(Exception, match="not JSON serializable"):  # the request sees the error...
         writer.store([item("x", raw={"not json": {1}})])
     assert [row.created for row in writer.store([item("y")])] == [True]
+
+
+def test_a_lost_database_connection_answers_503_then_recovers(
+    app: Flask, client: FlaskClient, database_url: str
+) -> None:
+    """The batch statement runs on the driver's cursor; its errors must still reach SQLAlchemy's handler, which
+    drops the dead pool and raises OperationalError (503, the platform retries)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (pg_terminate_backend)")
+    assert post_generic(client, generic_body("warm the pool", msg_id="before")).status_code == 200
+    with app.app_context():
+        with db.engine.connect() as conn:  # the database restarting, as far as the pooled connections know
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                              " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            conn.commit()
+    response = post_generic(client, generic_body("lost", msg_id="during"))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert post_generic(client, generic_body("again", msg_id="during")).status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(Message.platform_message_id).order_by(Message.id)).scalars().all() == [
+            "before", "during"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 
@@ -12,7 +14,7 @@ from triage.config import Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app. Nothing connects until a request or a command needs it."""
     settings = settings or Settings.from_env()
-    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
+    app = NajdaFlask(__name__, instance_path=settings.instance_path, instance_relative_config=False)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -51,6 +53,24 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_cli(app)
     register_alerts_cli(app)
     return app
+
+
+class NajdaFlask(Flask):
+    """Flask, deciding once per view or hook function whether it is a coroutine function.
+
+    Flask asks ``inspect.iscoroutinefunction`` of every hook and view on every request (six times per webhook);
+    the answer for a given function never changes. Async views would still be wrapped, once.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync[func] = super().ensure_sync(func)
+        return sync
 
 
 def _engine_options(url: str) -> dict[str, object]:

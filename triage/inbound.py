@@ -14,11 +14,12 @@ autocommitted statement; on SQLite a few statements in one transaction. Plain SQ
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Connection, Integer, String, bindparam, column, select, text, update
+from sqlalchemy import JSON, Connection, bindparam, select, text, update
 
 from triage.channels import InboundMessage, clean_text
 from triage.extensions import db
@@ -91,11 +92,13 @@ def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime
     ]
     inserted: dict[tuple[str, str], int] = {}
     replies: dict[int, int] = {}
-    for row in conn.execute(_INSERT_BATCH_PG, {"rows": json.dumps(rows, ensure_ascii=False), "now": now}):
-        if row.reply_of is not None:
-            replies[row.reply_of] = row.id
+    for new_id, channel, platform_message_id, reply_of in _run_batch_pg(
+        conn, {"rows": json.dumps(rows, ensure_ascii=False), "now": now}
+    ):
+        if reply_of is not None:
+            replies[reply_of] = new_id
         else:
-            inserted[(row.channel, row.platform_message_id)] = row.id
+            inserted[(channel, platform_message_id)] = new_id
     stored: list[Stored] = []
     for n, item in enumerate(items):
         new_id = inserted.pop((item.channel, item.platform_message_id), None)
@@ -106,6 +109,22 @@ def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime
         else:  # already there: a re-delivery, an edit, or the same message twice in this batch
             stored.append(_existing(conn, item, clean_text(item.text)))
     return stored
+
+
+def _run_batch_pg(conn: Connection, params: dict[str, Any]) -> Sequence[Any]:
+    """The batch statement on the driver's own cursor: SQLAlchemy's execution context and result objects cost
+    as much CPU as psycopg itself for this one fixed statement (docs/PERFORMANCE.md, "Ingest"). A driver error
+    goes through SQLAlchemy's own handler, as if SQLAlchemy had run the statement: a lost connection invalidates
+    the pool, and the error arrives as an ``OperationalError`` (503, so the platform retries)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_INSERT_BATCH_PG_SQL, params)
+        return cursor.fetchall()  # (id, channel, platform_message_id, reply_of) tuples
+    except Exception as exc:
+        conn._handle_dbapi_exception(exc, _INSERT_BATCH_PG_SQL, params, cursor, None)
+        raise  # not reached: the handler always raises
+    finally:
+        cursor.close()
 
 
 def _upsert_contacts(
@@ -174,16 +193,16 @@ _INSERT_MESSAGE = text(
 # phone are replies to pages: returned with the responder's id (reply_of = their position), never inserted.
 # DISTINCT ON keeps one row per contact (DO UPDATE may touch a row only once per statement); DO NOTHING skips
 # messages already stored, including a message that appears twice in the batch.
-_INSERT_BATCH_PG = text(
+_INSERT_BATCH_PG_SQL = (
     "WITH input AS ("
-    " SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS r(ord int, channel varchar,"
+    " SELECT * FROM json_to_recordset(CAST(%(rows)s AS json)) AS r(ord int, channel varchar,"
     " platform_message_id varchar, sender varchar, display_name varchar, text text, lang_hint varchar,"
     " thread_id varchar, sent_at timestamptz, status varchar, raw json, reply_phone varchar)),"
     " reply AS (SELECT i.ord, r.id FROM input i JOIN responder r ON r.phone = i.reply_phone),"
     " citizen AS (SELECT * FROM input WHERE ord NOT IN (SELECT ord FROM reply)),"
     " contact_row AS ("
     " INSERT INTO contact (channel, platform_id, display_name, created_at)"
-    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, :now FROM citizen"
+    " SELECT DISTINCT ON (channel, sender) channel, sender, display_name, %(now)s FROM citizen"
     " WHERE sender IS NOT NULL ORDER BY channel, sender, display_name NULLS LAST"
     " ON CONFLICT (channel, platform_id)"
     " DO UPDATE SET display_name = coalesce(excluded.display_name, contact.display_name)"
@@ -191,7 +210,7 @@ _INSERT_BATCH_PG = text(
     " inserted AS ("
     " INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
     " received_at, status, raw)"
-    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, :now,"
+    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, %(now)s,"
     " i.status, i.raw"
     " FROM citizen i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
     " ORDER BY i.ord"
@@ -199,10 +218,6 @@ _INSERT_BATCH_PG = text(
     " RETURNING id, channel, platform_message_id)"
     " SELECT id, channel, platform_message_id, NULL::int AS reply_of FROM inserted"
     " UNION ALL SELECT id, NULL, NULL, ord FROM reply"
-).bindparams(bindparam("now", type_=UTCDateTime())).columns(
-    # Declared result columns let SQLAlchemy cache the result metadata instead of rebuilding it per batch.
-    column("id", Integer), column("channel", String), column("platform_message_id", String),
-    column("reply_of", Integer),
 )
 _RESPONDERS_BY_PHONE = select(Responder.id, Responder.phone).where(
     Responder.phone.in_(bindparam("phones", expanding=True))

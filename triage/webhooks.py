@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import ModuleType
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import Headers
 
@@ -56,8 +56,14 @@ def ingest(items: list[InboundMessage]) -> list[Stored]:
 
 
 def require_json() -> None:
-    if not request.mimetype or request.mimetype != "application/json":
+    if request.mimetype != "application/json":
         abort(415, description="Content-Type must be application/json")
+
+
+def json_response(body: str) -> Response:
+    """The acknowledgement, written as ``jsonify`` writes it (compact, newline-terminated) for a body of one
+    integer field; jsonify's provider lookup and encoder were a noticeable share of a webhook's own CPU time."""
+    return Response(body + "\n", mimetype="application/json")
 
 
 def require_form() -> None:
@@ -70,7 +76,7 @@ def generic_webhook() -> ResponseReturnValue:
     body = read_verified_body(generic)
     require_json()
     stored = ingest(generic.parse(body))
-    return jsonify(message_id=stored[0].message_id)
+    return json_response(f'{{"message_id":{stored[0].message_id}}}')
 
 
 @bp.get("/meta")
@@ -89,7 +95,7 @@ def meta_webhook() -> ResponseReturnValue:
     body = read_verified_body(meta)
     require_json()
     stored = ingest(meta.parse(body))
-    return jsonify(received=len(stored))
+    return json_response(f'{{"received":{len(stored)}}}')
 
 
 @bp.get("/x")
@@ -105,7 +111,7 @@ def x_webhook() -> ResponseReturnValue:
     body = read_verified_body(x)
     require_json()
     stored = ingest(x.parse(body))
-    return jsonify(received=len(stored))
+    return json_response(f'{{"received":{len(stored)}}}')
 
 
 @bp.post("/telegram")
@@ -113,7 +119,7 @@ def telegram_webhook() -> ResponseReturnValue:
     body = read_verified_body(telegram)
     require_json()
     stored = ingest(telegram.parse(body))
-    return jsonify(received=len(stored))
+    return json_response(f'{{"received":{len(stored)}}}')
 
 
 @bp.post("/twilio/sms")
