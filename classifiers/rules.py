@@ -111,6 +111,11 @@ class RuleLayer:
         self.nlp = nlp
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.wildcards = Matcher(nlp.vocab)
+        # One literal every wildcard pattern needs (its longest word or word core). spaCy's Matcher tries each
+        # pattern's regex on every token, which cost half the rule layer's time; a message containing none of
+        # these literals cannot match, so the Matcher runs only on the few that do.
+        self.wildcard_anchors: set[str] = set()
+        self.wildcard_gate: re.Pattern[str] | None = None
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
         self.arabizi: list[tuple[str, re.Pattern[str], str, bool]] = []  # label, pattern, entry, has digit
@@ -144,6 +149,9 @@ class RuleLayer:
                         self.cue_symbols.setdefault(cue, []).append(entry)
             if docs:
                 self.cue_matcher.add(cue, docs)
+        if self.wildcard_anchors:
+            ordered = sorted(self.wildcard_anchors, key=len, reverse=True)
+            self.wildcard_gate = re.compile("|".join(re.escape(a) for a in ordered))
 
     def make_doc(self, text: str) -> Any:
         doc = self.nlp.make_doc(fold(text))
@@ -153,6 +161,7 @@ class RuleLayer:
 
     def _wildcard_pattern(self, entry: str) -> list[dict[str, Any]]:
         pattern: list[dict[str, Any]] = []
+        literals: list[str] = []  # what a matching token's NORM must contain, per non-gap word
         for word in fold(entry).split():
             if word == GAP:
                 # an optional word of any kind: an adjective or a number between the two halves
@@ -163,8 +172,13 @@ class RuleLayer:
                 head = r"^\w{0,4}" if word.startswith("*") else "^"
                 tail = "" if word.endswith("*") else "$"
                 pattern.append({"NORM": {"REGEX": head + core + tail}})
+                literals.append(strip_clitic(word.strip("*")))
             else:
-                pattern.extend({"NORM": strip_clitic(t.lower_)} for t in self.nlp.make_doc(word))
+                norms = [strip_clitic(t.lower_) for t in self.nlp.make_doc(word)]
+                pattern.extend({"NORM": n} for n in norms)
+                literals.extend(norms)
+        # a token's NORM is its lower-case text less a leading و/ف: a suffix of it, so found in the message
+        self.wildcard_anchors.add(max(literals, key=len))
         return pattern
 
     def doc_for(self, text: str) -> tuple[Any, Normalised]:
@@ -210,7 +224,7 @@ class RuleLayer:
         boundaries = [i for i, tok in enumerate(doc) if tok.norm_ in _CLAUSE_END or tok.is_punct]
         quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
         raw_matches = list(self.phrases(doc))
-        if len(self.wildcards):
+        if self.wildcard_gate is not None and self.wildcard_gate.search(doc.text.lower()):
             raw_matches += list(self.wildcards(doc))
         seen: set[tuple[str, int, int]] = set()
         for match_id, start, end in sorted(raw_matches, key=lambda m: (m[1], -m[2])):

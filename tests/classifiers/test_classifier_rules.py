@@ -118,3 +118,27 @@ def test_evidence_spans_are_in_the_original_text(lexicon_only: Classifier) -> No
 def test_child_disclosure_adds_child_protection(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify("ابوي يضربني كل يوم وعمري 12")
     assert "child_protection" in res.labels
+
+
+def test_the_wildcard_gate_skips_only_messages_that_cannot_match() -> None:
+    """The literal gate in front of the wildcard Matcher never hides a match the Matcher would find."""
+    import json
+    from pathlib import Path
+
+    import spacy
+
+    from classifiers.rules import RuleLayer
+
+    layer = RuleLayer(spacy.blank("xx"))
+    rows = Path(__file__).parent / "data" / "regression.jsonl"
+    texts = [json.loads(line)["text"] for line in rows.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["وبنتحر الليلة", "والله ودي اخلص علي نفسي", "my employer beat me"]
+    matched = 0
+    for text in texts:
+        doc, _ = layer.doc_for(text)
+        found = list(layer.wildcards(doc))
+        matched += bool(found)
+        gate = layer.wildcard_gate
+        assert gate is not None
+        assert not found or gate.search(doc.text.lower()), text
+    assert matched > 10  # the check saw real wildcard matches, not only misses
