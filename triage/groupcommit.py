@@ -1,15 +1,10 @@
 """Group commit for the webhook path: concurrent requests in one process share one INSERT and one Redis pipeline.
 
-Leader-based: a request that finds fewer than ``LEADERS`` batches in progress becomes a leader. It takes every
-request waiting at that moment (its own included), stores them all with one ``store_messages`` call (on
-PostgreSQL one statement and one WAL flush), enqueues the new messages' jobs in one Redis pipeline, answers the
-others, and returns its own result: the leader never sleeps on a hand-off. Requests arriving while the leaders
-are busy queue up; a leader that finishes hands the whole queue to the first of them, which leads it as the next
-batch. A request is still answered only after its messages are committed and queued, exactly as before; what is
-shared is the round trips, which were most of the cost of a webhook (see docs/PERFORMANCE.md, "Ingest").
-
-(The first version handed every request to dedicated writer threads and back: two sleeps and two wake-ups per
-request, which perf showed as a large share of a worker's CPU in the kernel's task switch.)
+Each webhook request hands its messages to this process's writer thread and waits. The writer takes whatever
+requests are waiting (one, or dozens under load), stores them all with one ``store_messages`` call (on PostgreSQL
+one statement and one WAL flush), enqueues the new messages' jobs in one Redis pipeline, then wakes every
+request. A request is still answered only after its messages are committed and queued, exactly as before; what
+is shared is the round trips, which were most of the cost of a webhook (see docs/PERFORMANCE.md, "Ingest").
 
 If a shared batch fails, each request's messages are stored again on their own, so one bad request cannot fail
 its neighbours; each then gets its own outcome (a database outage still reaches the request as the 503 its
@@ -20,11 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import threading
-import weakref
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from triage.channels import InboundMessage
@@ -34,9 +29,9 @@ from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, classify_
 log = logging.getLogger(__name__)
 MAX_BATCH_MESSAGES = 200
 WAIT_SECONDS = 30.0
-# Two concurrent batches: while one waits for its commit's WAL flush, the next is already on its way
-# (PostgreSQL flushes concurrent commits together), which keeps latency low at moderate load.
-LEADERS = 2
+# Two writers: while one waits for its commit's WAL flush, the next batch is already on its way (PostgreSQL
+# flushes concurrent commits together), which keeps latency low at moderate load.
+WRITERS = 2
 
 
 def _held_lock() -> threading.Lock:
@@ -51,22 +46,15 @@ class _Ticket:
     result: list[Stored] | None = None
     error: BaseException | None = None
     answered: bool = False
-    # Set (under the writer's mutex) when a finishing leader hands this request the queue to lead.
-    batch: list[_Ticket] | None = None
-    # Held until the request is answered or made leader; the request waits by acquiring it. A bare lock, not an
-    # Event: Event's Condition (a waiter lock per wait, notify_all in Python) was a measurable share of the handoff.
+    # Held until the writer answers; the request waits by acquiring it. A bare lock, not an Event: Event's
+    # Condition (a waiter lock per wait, notify_all in Python) was a measurable share of the handoff.
     _signal: threading.Lock = field(default_factory=_held_lock)
 
     def answer(self, result: list[Stored] | None = None, error: BaseException | None = None) -> None:
-        """Only the batch's leader answers, once."""
+        """Only the writer thread answers, once."""
         if not self.answered:
             self.result, self.error, self.answered = result, error, True
             self._signal.release()
-
-    def promote(self, batch: list[_Ticket]) -> None:
-        """Make this waiting request the leader of ``batch`` (itself first); called under the writer's mutex."""
-        self.batch = batch
-        self._signal.release()
 
     def wait(self, timeout: float) -> bool:
         return self._signal.acquire(timeout=timeout)
@@ -75,89 +63,55 @@ class _Ticket:
 class GroupWriter:
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self._mutex = threading.Lock()
-        self._waiting: list[_Ticket] = []
-        self._leaders = 0  # batches being written, or handed to a request that is about to write them
-        # Reset in a forked child (gunicorn's workers): a lock held by another thread at the fork would stay held.
-        # Weak, so that an app dropped (tests build many) is not kept alive by the fork hook.
-        ref = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: _reset(ref()))
+        self._queue: queue.SimpleQueue[_Ticket] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._pid = 0
 
     def store(self, items: list[InboundMessage]) -> list[Stored]:
         """Store (committed) and enqueue classification of the new ones; returns one Stored per item."""
         if not items:
             return []
+        self._ensure_thread()
         ticket = _Ticket(items)
-        with self._mutex:
-            if self._leaders < LEADERS:
-                self._leaders += 1
-                batch: list[_Ticket] | None = self._take([ticket])  # itself first, then whoever is waiting
-            else:
-                self._waiting.append(ticket)
-                batch = None
-        if batch is None:
-            if not ticket.wait(WAIT_SECONDS) and not self._still_ours(ticket):
-                raise PoolTimeout("the message writer did not answer in time")
-            batch = ticket.batch
-        if batch is not None and not ticket.answered:
-            self._lead(batch)
+        self._queue.put(ticket)
+        if not ticket.wait(WAIT_SECONDS):
+            raise PoolTimeout("the message writer did not answer in time")
         if ticket.error is not None:
             raise ticket.error
         assert ticket.result is not None
         return ticket.result
 
-    def _after_fork(self) -> None:
-        self._mutex = threading.Lock()
-        self._waiting = []
-        self._leaders = 0
+    def _ensure_thread(self) -> None:
+        # Started on first use in each process: a thread does not survive gunicorn's fork.
+        if self._threads and self._pid == os.getpid():
+            return
+        with self._lock:
+            if not self._threads or self._pid != os.getpid():
+                self._queue = queue.SimpleQueue()
+                self._pid = os.getpid()
+                self._threads = [threading.Thread(target=self._run, name=f"najda-group-writer-{n}", daemon=True)
+                                 for n in range(WRITERS)]
+                for thread in self._threads:
+                    thread.start()
 
-    def _take(self, batch: list[_Ticket]) -> list[_Ticket]:
-        """Move waiting requests into ``batch``, up to MAX_BATCH_MESSAGES (at least one); under the mutex."""
-        count = sum(len(ticket.items) for ticket in batch)
-        taken = 0
-        for ticket in self._waiting:
-            if batch and count + len(ticket.items) > MAX_BATCH_MESSAGES:
-                break
-            batch.append(ticket)
-            count += len(ticket.items)
-            taken += 1
-        del self._waiting[:taken]
-        return batch
-
-    def _still_ours(self, ticket: _Ticket) -> bool:
-        """After a timed-out wait: give up if the request is still queued (no leader will take it now); if it
-        was made leader meanwhile, it must lead (the others in its batch wait on it)."""
-        with self._mutex:
-            if ticket in self._waiting:
-                self._waiting.remove(ticket)
-                return False
-            if ticket.batch is None:  # in a batch being written: 503 as before (the leader goes on) unless done
-                return ticket.answered
-        ticket.wait(WAIT_SECONDS)  # released already, or about to be: promote() is called under the mutex
-        return True
-
-    def _lead(self, batch: list[_Ticket]) -> None:
-        """Write ``batch``, answer every request in it (errors included), then hand the queue on."""
-        try:
-            with self._mutex:  # a request handed the queue takes whoever arrived while it was waking up
-                self._take(batch)
+    def _run(self) -> None:
+        while True:
+            tickets = [self._queue.get()]
+            count = len(tickets[0].items)
+            while count < MAX_BATCH_MESSAGES:
+                try:
+                    ticket = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                tickets.append(ticket)
+                count += len(ticket.items)
             try:
-                if has_app_context():
-                    self._write(batch)
-                else:
-                    with self.app.app_context():
-                        self._write(batch)
-            except BaseException as exc:  # every request in the batch must be answered, whatever happened
-                for ticket in batch:
+                with self.app.app_context():
+                    self._write(tickets)
+            except BaseException as exc:  # never let the writer die: every waiting request must be answered
+                for ticket in tickets:
                     ticket.answer(error=exc)
-                raise
-        finally:
-            with self._mutex:
-                if self._waiting:
-                    nxt = self._waiting[0]
-                    nxt.promote(self._take([]))
-                else:
-                    self._leaders -= 1
 
     def _write(self, tickets: list[_Ticket]) -> None:
         try:
@@ -179,11 +133,6 @@ class GroupWriter:
         for ticket in tickets:
             ticket.answer(stored[start:start + len(ticket.items)])
             start += len(ticket.items)
-
-
-def _reset(writer: GroupWriter | None) -> None:
-    if writer is not None:
-        writer._after_fork()
 
 
 def init_app(app: Flask) -> None:
