@@ -220,16 +220,22 @@ def validate_signature(auth_token: str, url: str, params: Mapping[str, Any], sig
     # the first does not match, which keeps the webhook path cheaper (docs/PERFORMANCE.md, "Ingest").
     validator = _validator(auth_token)
     given = signature.encode("utf-8", "replace")
-    values = _FormValues({name: params.getlist(name) for name in params}) if hasattr(params, "getlist") else params
+    values = params
+    if hasattr(params, "getlist") and not isinstance(params, FormValues):
+        values = FormValues({name: params.getlist(name) for name in params})
     for candidate in _url_variants(url):
         if hmac.compare_digest(str(validator.compute_signature(candidate, values)).encode(), given):
             return True
     return False
 
 
-class _FormValues(dict[str, list[str]]):
+class FormValues(dict[str, list[str]]):
     """Form fields as the SDK's compute_signature reads repeated fields (``getall``). Handed a werkzeug MultiDict,
-    it first tries ``getall``, and raises and catches an AttributeError for every field."""
+    it first tries ``getall``, and raises and catches an AttributeError for every field. ``getlist`` too, so that
+    validate_signature and callers reading fields take it as they take a MultiDict."""
+
+    def getlist(self, name: str) -> list[str]:
+        return self[name]
 
     def getall(self, name: str) -> list[str]:
         return self[name]

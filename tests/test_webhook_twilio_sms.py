@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 from xml.etree import ElementTree
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.factories import (
@@ -21,6 +24,7 @@ from tests.factories import (
     post_twilio_sms,
     twilio_signature,
 )
+from triage.channels import twilio_sms
 from triage.extensions import db
 from triage.models import Case, CaseStatus, Contact, Message
 
@@ -128,3 +132,25 @@ def test_a_batch_mixing_a_responder_and_a_citizen_stores_only_the_citizen(app_ct
     assert (first.responder_id, first.created) == (responder.id, False)
     assert second.responder_id is None and second.created
     assert db.session.execute(select(Message.platform_message_id)).scalars().all() == ["SM-citizen"]
+
+
+_FORM_CHARS = st.sampled_from(
+    list("%&=+ab0Ff9zZ ~\x00é") + ["%D8", "%A7", "%d8%a7", "%F0%9F", "%E2%80%AE", "%%", "%g1", "%C3", "%A9"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_FORM_CHARS, max_size=40).map("".join) | st.text(max_size=60))
+def test_the_form_parser_reads_every_body_as_parse_qsl_does(text: str) -> None:
+    """The signature is computed over these fields: they must be exactly what parse_qsl would have produced."""
+    assert twilio_sms.parse_form(text) == tuple(parse_qsl(text, keep_blank_values=True,
+                                                          max_num_fields=twilio_sms.MAX_FIELDS))
+
+
+def test_the_form_parser_refuses_as_many_fields_as_parse_qsl_does() -> None:
+    at_limit = "&".join(["a=1"] * twilio_sms.MAX_FIELDS)
+    assert len(twilio_sms.parse_form(at_limit)) == twilio_sms.MAX_FIELDS
+    with pytest.raises(ValueError):
+        twilio_sms.parse_form(at_limit + "&")
+    with pytest.raises(ValueError):
+        parse_qsl(at_limit + "&", keep_blank_values=True, max_num_fields=twilio_sms.MAX_FIELDS)
