@@ -29,11 +29,9 @@ from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, classify_
 log = logging.getLogger(__name__)
 MAX_BATCH_MESSAGES = 200
 WAIT_SECONDS = 30.0
-# One writer per process: batches grow while it waits for PostgreSQL, so each request shares more of a statement,
-# a WAL flush and a Redis pipeline. The overlap two writers gave (one batch's WAL flush under the next) is there
-# anyway between gunicorn's processes, each with its own writer; two per process cost ~12% more CPU per request
-# for no throughput (paired runs, docs/PERFORMANCE.md, "Ingest").
-WRITERS = 1
+# Two writers: while one waits for its commit's WAL flush, the next batch is already on its way (PostgreSQL
+# flushes concurrent commits together), which keeps latency low at moderate load.
+WRITERS = 2
 
 
 def _held_lock() -> threading.Lock:
