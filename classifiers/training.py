@@ -254,25 +254,22 @@ def train(
     check_rows = in_dist + held
     truth = np.array([[float(lb in r.labels) for lb in LABELS] for r in check_rows], dtype=np.float32)
     signals = Signals.of(rules, check_rows)
-    tc_parts = [textcat_predict(nlp, rules, in_dist)]
-    for held_out in SOURCE_FOLDS:
+    # Rows of each fold's sources, by position in check_rows (each held-out source is in exactly one fold).
+    folds = [(held_out, [i for i, r in enumerate(check_rows) if r.source in held_out]) for held_out in SOURCE_FOLDS]
+    tc = textcat_predict(nlp, rules, check_rows)  # in-distribution rows keep the final model's scores
+    for held_out, idx in folds:
         fold_nlp = build_textcat(weighted([r for r in fit_rows if r.source not in held_out]))
-        tc_parts.append(textcat_predict(fold_nlp, rules, [r for r in held if r.source in held_out]))
-    order = in_dist + [r for held_out in SOURCE_FOLDS for r in held if r.source in held_out]
-    position = {id(r): i for i, r in enumerate(order)}
-    back = np.array([position[id(r)] for r in check_rows])
-    tc = np.concatenate(tc_parts)[back]
+        tc[idx] = textcat_predict(fold_nlp, rules, [check_rows[i] for i in idx])
     modes: dict[str, Any] = {"textcat": choose(signals, tc, truth)}
 
     if embeddings:
         cache = EmbeddingCache(cache_path or REPO_ROOT / ".cache" / "e5_train.npz")
         coef, bias = fit_head(fit_rows, cache)
         np.savez(tmp_dir / "e5_head.npz", coef=coef, bias=bias, labels=np.array(LABELS))
-        e5_parts = [head_predict((coef, bias), in_dist, cache)]
-        for held_out in SOURCE_FOLDS:
+        e5 = head_predict((coef, bias), check_rows, cache)
+        for held_out, idx in folds:
             fold_head = fit_head([r for r in fit_rows if r.source not in held_out], cache)
-            e5_parts.append(head_predict(fold_head, [r for r in held if r.source in held_out], cache))
-        e5 = np.concatenate(e5_parts)[back]
+            e5[idx] = head_predict(fold_head, [check_rows[i] for i in idx], cache)
         # Per label, the share of the e5 head in the mix with the best validation F1 at the recall target.
         weights: dict[str, float] = {}
         for label in LABELS:
