@@ -8,7 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from tests.factories import generic_body, message_count, post_generic
 from triage.channels import InboundMessage
@@ -69,11 +70,14 @@ def test_a_lost_database_connection_answers_503_then_recovers(
     if not database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL (pg_terminate_backend)")
     assert post_generic(client, generic_body("warm the pool", msg_id="before")).status_code == 200
-    with app.app_context():
-        with db.engine.connect() as conn:  # the database restarting, as far as the pooled connections know
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                              " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-            conn.commit()
+    # The database restarting, as far as the pooled connections know: killed from outside the app's pool (a
+    # connection of that pool could be the very one the writer uses next, and would spare it).
+    outside = create_engine(database_url, poolclass=NullPool)
+    with outside.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        conn.commit()
+    outside.dispose()
     response = post_generic(client, generic_body("lost", msg_id="during"))
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert post_generic(client, generic_body("again", msg_id="during")).status_code == 200

@@ -72,3 +72,28 @@ def test_redis_down_is_reported_not_raised(app: Flask) -> None:
 
     down = JobQueues(f"redis://127.0.0.1:{free_port()}/0")
     assert not down.enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, [(1, classify_job_id(1))], job_timeout=CLASSIFY_TIMEOUT)
+
+
+def test_an_error_reply_fails_the_batch_and_leaves_the_connection_clean(app: Flask, redis: Redis) -> None:
+    redis.set(Job.key_for(classify_job_id(77)), "not a hash")  # HSET on it answers WRONGTYPE
+    with app.app_context():
+        queues = jobs()
+        calls = [(n, classify_job_id(n)) for n in (76, 77, 78)]
+        assert not queues.enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, calls, job_timeout=CLASSIFY_TIMEOUT)
+        # The replies after the error were never read: a reused connection would hand them to the next command.
+        assert queues.redis.echo("clean") == b"clean"
+        redis.delete(Job.key_for(classify_job_id(77)))
+        assert queues.enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, [(79, classify_job_id(79))],
+                                    job_timeout=CLASSIFY_TIMEOUT)
+        # Commands after a failed one still ran (no MULTI/EXEC, as with RQ's own pipelines); the sweeper owns the
+        # rows whose enqueue was reported failed. The point here: the next batch read its own replies.
+        assert Queue(CLASSIFY, connection=redis).get_job_ids() == [classify_job_id(n) for n in (76, 77, 78, 79)]
+
+
+def test_a_connection_killed_by_a_redis_restart_is_replaced(app: Flask, redis: Redis) -> None:
+    with app.app_context():
+        queues = jobs()
+        assert queues.enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, [(1, classify_job_id(1))], job_timeout=CLASSIFY_TIMEOUT)
+        assert redis.client_kill_filter(_type="normal", skipme=True) >= 1  # the pooled connection is now dead
+        assert queues.enqueue_fresh(CLASSIFY, CLASSIFY_FUNC, [(2, classify_job_id(2))], job_timeout=CLASSIFY_TIMEOUT)
+    assert Queue(CLASSIFY, connection=redis).get_job_ids() == [classify_job_id(1), classify_job_id(2)]

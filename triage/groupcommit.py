@@ -29,9 +29,10 @@ from triage.jobqueue import CLASSIFY, CLASSIFY_FUNC, CLASSIFY_TIMEOUT, classify_
 log = logging.getLogger(__name__)
 MAX_BATCH_MESSAGES = 200
 WAIT_SECONDS = 30.0
-# Two writers: while one waits for its commit's WAL flush, the next batch is already on its way (PostgreSQL
-# flushes concurrent commits together), which keeps latency low at moderate load.
-WRITERS = 2
+# One writer per process: while it waits on PostgreSQL and Redis, the next requests queue up, and it takes them
+# all as one batch. A second writer took those half-formed batches instead: 2.3 requests per statement against
+# 5.6 with one, and ~25% more CPU per request (docs/PERFORMANCE.md, "Ingest").
+WRITERS = 1
 
 
 def _held_lock() -> threading.Lock:

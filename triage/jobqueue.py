@@ -6,11 +6,13 @@ and the sweeper can re-enqueue anything the database says is unfinished after Re
 
 from __future__ import annotations
 
+import itertools
 import logging
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import hiredis
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
@@ -69,25 +71,40 @@ class JobQueues:
 
         Only for rows the caller has just inserted: their job ids cannot be waiting yet, so the duplicate check
         of ``enqueue`` (a second round trip) is skipped. Should the sweeper queue one too, the job is idempotent.
-        The jobs are written as RQ itself writes them (``fresh_job_hashes``) but without building an RQ Job per
+        The jobs are written as RQ itself writes them (``fresh_job_commands``) but without building an RQ Job per
         message, which was the largest share of the writer thread's time (docs/PERFORMANCE.md, "Ingest").
         """
         q = self.queues[queue]
         try:
-            hashes = fresh_job_hashes(q, func, [arg for arg, _ in calls], job_timeout)
-            # No MULTI/EXEC: commands on one connection run in order, and every job's hash is written before
-            # the one RPUSH that makes the ids visible to workers. Should the connection drop half way, a job
-            # left written but not pushed is "queued in no queue", which the sweeper replaces (_abandoned).
-            with self.redis.pipeline(transaction=False) as pipe:
-                pipe.sadd(Queue.redis_queues_keys, q.key)
-                for (_, job_id), mapping in zip(calls, hashes, strict=True):
-                    pipe.hset(Job.key_for(job_id), mapping=mapping)
-                pipe.rpush(q.key, *[job_id for _, job_id in calls])
-                pipe.execute()
+            # Every job's hash is written before the one RPUSH that makes the ids visible to workers: commands on
+            # one connection run in order (no MULTI/EXEC needed). Should the connection drop half way, a job left
+            # written but not pushed is "queued in no queue", which the sweeper replaces (_abandoned).
+            commands: list[Command] = [("SADD", Queue.redis_queues_keys, q.key)]
+            commands += fresh_job_commands(q, func, calls, job_timeout)
+            commands.append(("RPUSH", q.key, *[job_id for _, job_id in calls]))
+            self._send_all(commands)
             return True
         except (RedisError, OSError) as exc:
             log.warning("enqueue of %d jobs failed, the sweeper will retry: %s", len(calls), type(exc).__name__)
             return False
+
+    def _send_all(self, commands: list[Command]) -> None:
+        """What ``pipeline(transaction=False).execute()`` does, without its per-command Python bookkeeping:
+        the commands packed by hiredis in C, sent at once, every reply read (an error reply raises). redis-py's
+        pipeline machinery was over half of the group writer's enqueue time (docs/PERFORMANCE.md, "Ingest")."""
+        # hiredis's stub types its argument as a 1-tuple; redis-py's Connection methods are untyped.
+        packed = b"".join(hiredis.pack_command(c) for c in commands)  # type: ignore[arg-type]
+        pool = self.redis.connection_pool
+        conn: Any = pool.get_connection()  # the pool replaces a connection a Redis restart closed
+        try:
+            conn.send_packed_command([packed])
+            for _ in commands:
+                conn.read_response()
+        except BaseException:
+            conn.disconnect()  # replies may be left unread: the connection must not be reused
+            raise
+        finally:
+            pool.release(conn)
 
     def enqueue_in(self, queue: str, seconds: float, func: str, *args: Any, job_id: str, **options: Any) -> bool:
         """Schedule ``func(*args)`` in ``seconds`` under ``job_id`` unless a job of that id is still pending."""
@@ -133,14 +150,15 @@ class JobQueues:
             return False
 
 
-JobHash = dict[EncodableT, EncodableT]
+Command = tuple[EncodableT, ...]
 # Job hash fields that are the same for every job of one (queue, function, timeout), as RQ's Job.to_dict writes
-# them; filled once per process from a real RQ Job.
-_TEMPLATES: dict[tuple[str, str, int], JobHash] = {}
+# them, flattened to HSET arguments; filled once per process from a real RQ Job.
+_TEMPLATES: dict[tuple[str, str, int], Command] = {}
 
 
-def fresh_job_hashes(q: Queue, func: str, args: list[int], job_timeout: int) -> list[JobHash]:
-    """The Redis hash RQ's ``Queue.enqueue(func, arg, job_timeout=…)`` would write for each ``func(arg)`` job.
+def fresh_job_commands(q: Queue, func: str, calls: list[tuple[int, str]], job_timeout: int) -> list[Command]:
+    """The HSET of the job hash RQ's ``Queue.enqueue(func, arg, job_id=…, job_timeout=…)`` would write, for
+    each ``(arg, job_id)``.
 
     The constant fields come from RQ's own ``Job.to_dict``; per job only what depends on the argument is made,
     with RQ's own serializer and call-string helper: ``data`` (the compressed pickled call) and
@@ -152,17 +170,17 @@ def fresh_job_hashes(q: Queue, func: str, args: list[int], job_timeout: int) -> 
     if template is None:
         job = q.create_job(func, args=(0,), job_id="template", timeout=job_timeout, status=JobStatus.QUEUED)
         job.origin, job.enqueued_at = q.name, rq_now()
-        template = {field: value for field, value in job.to_dict().items() if field not in _PER_JOB}
-        _TEMPLATES[key] = template
+        fields = {field: value for field, value in job.to_dict().items() if field not in _PER_JOB}
+        template = _TEMPLATES[key] = tuple(itertools.chain.from_iterable(fields.items()))
     stamp = utcformat(rq_now())
-    batch: JobHash = {**template, "created_at": stamp, "enqueued_at": stamp}
     dumps = q.serializer.dumps
-    hashes: list[JobHash] = []
-    for arg in args:
+    commands: list[Command] = []
+    for arg, job_id in calls:
         description = get_call_string(func, (arg,), {}, max_length=75)
         assert description is not None  # None only without a function name
-        hashes.append({**batch, "data": zlib.compress(dumps((func, None, (arg,), {}))), "description": description})
-    return hashes
+        commands.append(("HSET", Job.key_for(job_id), *template, "created_at", stamp, "enqueued_at", stamp,
+                         "data", zlib.compress(dumps((func, None, (arg,), {}))), "description", description))
+    return commands
 
 
 _PER_JOB = frozenset({"created_at", "enqueued_at", "data", "description"})
