@@ -3,8 +3,8 @@
     python -m bench.ingest --database-url postgresql+psycopg://postgres@127.0.0.1:5432/<scratch db> \\
                            --redis-url redis://127.0.0.1:6379/<scratch db number>
 
-Both apps are served the same way (gunicorn gthread, ``--workers 2 --threads 16``, access log off for both) on
-loopback; ``make run`` serves 2 x 32 for its live pages, which measured the same ratio with worse tail latency. For
+Both apps are served the same way, as ``make run`` serves Najda (gunicorn gthread,
+``triage.devstack.WEB_WORKERS`` x ``WEB_THREADS``, access log off for both) on loopback. For
 each endpoint, wrk replays pre-signed requests, each with a unique platform id, for a fixed time with concurrent
 connections: req/s, p50 and p99 for the bare app and for Najda (verify + insert + commit + enqueue), and their
 ratio. Then an open-loop phase sends at half the measured Najda rate and reports p50/p99 measured from when each
@@ -44,6 +44,7 @@ from sqlalchemy import create_engine, text
 from alerts.twilio_client import compute_signature
 from triage.channels import generic, meta, telegram, x
 from triage.config import DEMO_VALUES
+from triage.devstack import WEB_THREADS, WEB_WORKERS
 from triage.embedded_redis import EmbeddedRedis, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,8 +252,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/Najda runs per endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=WEB_WORKERS)
+    parser.add_argument("--threads", type=int, default=WEB_THREADS)
     parser.add_argument("--endpoints", default=",".join(MAKERS))
     parser.add_argument("--requests", type=int, default=30_000, help="unique signed requests per run")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")

@@ -20,6 +20,12 @@ from triage.staff_cli import DEMO_PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_TWILIO_PORT = 5031
 
+# How the web app is served (bench/ingest.py measures this same shape). gthread: each live page holds one
+# thread for at most a minute (the stream then ends and the browser reconnects), so 2 x 32 threads serve dozens
+# of screens and still answer webhooks; webhook requests mostly wait on their group commit.
+WEB_WORKERS = 2
+WEB_THREADS = 32
+
 
 def demo_environment() -> dict[str, str]:
     env = dict(os.environ)
@@ -49,11 +55,8 @@ def run(env: dict[str, str]) -> int:
     subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True)
     commands = {
         "fake-twilio": [python, "-m", "alerts.fake_twilio", "--port", str(FAKE_TWILIO_PORT)],
-        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", "2",
-                # gthread: each live page holds one thread for at most a minute (the stream then ends and
-                # the browser reconnects), so 2 x 32 threads serve dozens of screens and still answer requests.
-                "--worker-class", "gthread", "--threads", "32",
-                "--access-logfile", "-", "wsgi:app"],
+        "web": [python, "-m", "gunicorn", "--bind", "127.0.0.1:5000", "--workers", str(WEB_WORKERS),
+                "--worker-class", "gthread", "--threads", str(WEB_THREADS), "--access-logfile", "-", "wsgi:app"],
         "worker": [python, "-m", "workers", "worker"],
         "cron": [python, "-m", "workers", "cron"],
     }
