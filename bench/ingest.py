@@ -436,6 +436,21 @@ NOTES = [
     "~15–17% of a Najda worker's CPU in the kernel's task switch against ~9% for the bare app: every request "
     "sleeps once on its group commit, and each batch sleeps on PostgreSQL and on Redis.",
     "",
+    "Fourth pass (issue #3: 22–34% before it, ±5 points between identical runs). (14) One group writer per "
+    "process instead of two: py-spy showed the writer idle on its queue more than half the time, and a second "
+    "writer only took half-formed batches — 2.3 requests per PostgreSQL statement against 5.6 with one (counted "
+    "from `pg_stat_database.xact_commit` over a wrk run); CPU per request (2 × 16 threads) gunicorn ~1.18 → "
+    "~0.95 ms, PostgreSQL ~0.22 → ~0.13 ms. An earlier one-writer trial had 32 failed telegram requests; none "
+    "in the seven runs since. (15) Fresh jobs are packed by hiredis in C and sent in one write, every reply read "
+    "straight from the connection (redis-py's pipeline bookkeeping was over half of the enqueue): ~61 → ~40 µs "
+    "CPU per job in-process, batches of five; an error reply discards the connection (its later replies are "
+    "unread; tested). (16) The bench serves both apps as `make run` serves Najda, 2 × 32 threads (one constant, "
+    "`triage/devstack.py`), instead of a bench-only 2 × 16: gunicorn hands connections to its workers unevenly, "
+    "and a worker holding more of wrk's 32 connections than it has threads queued them behind requests waiting "
+    "on their group commit; the CPU-bound bare app is, if anything, slower with more threads. With (14) and (15) "
+    "a run at 2 × 16 gave 32 / 29 / 29 / 30 / 29% (generic / meta / x / telegram / twilio_sms); at 2 × 32, "
+    "33 / 36 / 39 / 41 / 31% and 40 / 37 / 42 / 36 / 35% before the run below.",
+    "",
 ]
 
 

@@ -85,6 +85,19 @@ def test_long_emoji_rtl_and_nul_bodies(client: FlaskClient, app_ctx: object) -> 
     assert stored == [*texts[:4], "a\ufffdb"]
 
 
+def test_a_nul_in_any_field_is_stored_cleaned_whether_escaped_or_raw(client: FlaskClient, app_ctx: object) -> None:
+    params = {**fixture("twilio_sms.json"), "ProfileName": "Um\x00Ali"}
+    escaped = urlencode({**params, "MessageSid": "SMnul1"}).encode()
+    raw = urlencode({**params, "MessageSid": "SMnul2"}).replace("%00", "\x00").encode()
+    for sid, body in (("SMnul1", escaped), ("SMnul2", raw)):
+        signature = twilio_signature(client, {**params, "MessageSid": sid})
+        response = client.post("/webhooks/twilio/sms", data=body, headers={"X-Twilio-Signature": signature},
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+    stored = db.session.execute(select(Message.raw).order_by(Message.id)).scalars().all()
+    assert [row["ProfileName"] for row in stored] == ["Um\ufffdAli", "Um\ufffdAli"]
+
+
 def test_responder_reply_goes_to_the_reply_grammar_not_the_citizen_queue(
     client: FlaskClient, app_ctx: object
 ) -> None:

@@ -138,6 +138,6 @@ def twilio_sms_webhook() -> ResponseReturnValue:
     return twiml("")
 
 
-def twiml(reply: str) -> ResponseReturnValue:
+def twiml(reply: str) -> Response:
     xml = f"<Response><Message>{escape(reply)}</Message></Response>" if reply else "<Response/>"
-    return '<?xml version="1.0" encoding="UTF-8"?>' + xml, 200, {"Content-Type": "text/xml; charset=utf-8"}
+    return Response('<?xml version="1.0" encoding="UTF-8"?>' + xml, content_type="text/xml; charset=utf-8")

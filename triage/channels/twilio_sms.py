@@ -114,9 +114,17 @@ def parse(body: bytes) -> list[InboundMessage]:
             text=clean_text(first("Body")),
             thread_id=clean_text(sender_id),
             reply_phone=sender if channel == "sms" else "+" + sender_id,
-            raw={clean_text(key): _one_or_all([clean_text(v) for v in values]) for key, values in fields.items()},
+            raw=_raw(fields, stored_as_is=b"%00" not in body and b"\x00" not in body),
         )
     ]
+
+
+def _raw(fields: FormValues, stored_as_is: bool) -> dict[str, str | list[str]]:
+    """The fields as stored for audit. Decoded as UTF-8 with replacement, a field holds no lone surrogate, so
+    only a NUL (sent as %00, or raw) needs cleaning before PostgreSQL takes it; most bodies skip the walk."""
+    if stored_as_is:
+        return {key: _one_or_all(values) for key, values in fields.items()}
+    return {clean_text(key): _one_or_all([clean_text(v) for v in values]) for key, values in fields.items()}
 
 
 def _one_or_all(values: list[str]) -> str | list[str]:
