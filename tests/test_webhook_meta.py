@@ -74,6 +74,19 @@ def test_message_edit_updates_text_and_classifies_again(
     assert message_count() == 6
 
 
+def test_an_older_edit_redelivered_late_leaves_the_newer_text(client: FlaskClient, app_ctx: object) -> None:
+    post_meta(client, meta_body(fixture("meta_messenger_batch.json")))
+    older = fixture("meta_messenger_edit.json")
+    newer = copy.deepcopy(older)
+    item = newer["entry"][0]["messaging"][0]
+    item["timestamp"] += 60_000
+    item["message_edit"].update(text="أبوي يضربني الحين وأخوي الصغير معي", num_edit=2)
+    for payload in (older, newer, older):
+        assert post_meta(client, meta_body(payload)).status_code == 200
+    text = db.session.execute(select(Message.text).where(Message.platform_message_id == "m_batch_1a")).scalar_one()
+    assert text == "أبوي يضربني الحين وأخوي الصغير معي"
+
+
 def test_instagram_dm_and_comment(client: FlaskClient, app_ctx: object) -> None:
     assert post_meta(client, meta_body(fixture("meta_instagram_dm.json"))).status_code == 200
     dm, comment = messages()

@@ -45,6 +45,32 @@ def test_edit_updates_the_text_and_classifies_again(
     assert message_count() == 1
 
 
+def test_an_older_edit_redelivered_after_a_newer_one_does_not_win(client: FlaskClient, app_ctx: object) -> None:
+    def edit(update_id: int, edit_date: int, text: str) -> bytes:
+        update = fixture("telegram_edited_message.json")
+        update["update_id"] = update_id
+        update["edited_message"].update(edit_date=edit_date, text=text)
+        return json.dumps(update, ensure_ascii=False).encode()
+
+    first, second = edit(10001, 1764410020, "ولدي بلع حبوب"), edit(10002, 1764410090, "ولدي بلع حبوب كثيرة الحين")
+    for body in (body_of("telegram_message.json"), first, second, first, body_of("telegram_message.json")):
+        assert post_telegram(client, body).status_code == 200
+    row = db.session.execute(select(Message)).scalar_one()
+    assert row.text == "ولدي بلع حبوب كثيرة الحين"
+    assert row.edited_at is not None and int(row.edited_at.timestamp()) == 1764410090
+
+
+def test_an_edit_that_arrives_before_its_message_is_stored_with_its_edit_time(
+    client: FlaskClient, app_ctx: object
+) -> None:
+    later = fixture("telegram_edited_message.json")
+    assert post_telegram(client, json.dumps(later, ensure_ascii=False).encode()).status_code == 200
+    older = {**later, "update_id": 9999, "edited_message": {**later["edited_message"], "edit_date": 1764410016,
+                                                            "text": "ولدي"}}
+    assert post_telegram(client, json.dumps(older, ensure_ascii=False).encode()).status_code == 200
+    assert db.session.execute(select(Message.text)).scalar_one() == later["edited_message"]["text"]
+
+
 def test_channel_posts_are_ignored_and_captions_read(client: FlaskClient, app_ctx: object) -> None:
     assert post_telegram(client, body_of("telegram_channel_post.json")).status_code == 200
     assert message_count() == 0

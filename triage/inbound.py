@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, bindparam, select, text, update
+from sqlalchemy import JSON, Connection, bindparam, or_, select, text, update
 
 from triage.channels import InboundMessage, clean_text
 from triage.extensions import db
@@ -86,6 +86,7 @@ def _store_batch_pg(conn: Connection, items: list[InboundMessage], now: datetime
          "display_name": clean_text(item.sender_name) if item.sender_name else None,
          "text": clean_text(item.text), "lang_hint": item.lang_hint, "thread_id": item.thread_id,
          "sent_at": item.sent_at.isoformat() if item.sent_at else None,
+         "edited_at": item.edited_at.isoformat() if item.edited_at else None,
          "status": (MessageStatus.UNPARSED if item.unparsed else MessageStatus.RECEIVED).value, "raw": item.raw,
          "reply_phone": item.reply_phone}
         for n, item in enumerate(items)
@@ -150,7 +151,7 @@ def _store_one(conn: Connection, item: InboundMessage, contact_id: int | None, n
     params = {
         "channel": item.channel, "platform_message_id": item.platform_message_id, "contact_id": contact_id,
         "text": text, "lang_hint": item.lang_hint, "thread_id": item.thread_id, "sent_at": item.sent_at,
-        "received_at": now, "status": status.value, "raw": item.raw,
+        "edited_at": item.edited_at, "received_at": now, "status": status.value, "raw": item.raw,
     }
     new_id = conn.execute(_INSERT_MESSAGE, params).scalar()
     if new_id is not None:
@@ -166,8 +167,10 @@ def _existing(conn: Connection, item: InboundMessage, text: str) -> Stored:
     ).one()
     current = MessageStatus(existing.status)
     if item.edited and text != existing.text and current != MessageStatus.UNPARSED:
-        conn.execute(_EDIT_MESSAGE, {"message_id": existing.id, "text": text, "raw": item.raw})
-        current = MessageStatus.RECEIVED
+        params = {"message_id": existing.id, "text": text, "raw": item.raw, "edit_time": item.edited_at}
+        edited = conn.execute(_EDIT_MESSAGE if item.edited_at is None else _EDIT_MESSAGE_IF_LATER, params)
+        if edited.rowcount:
+            current = MessageStatus.RECEIVED
     return Stored(existing.id, False, current == MessageStatus.RECEIVED)
 
 
@@ -182,12 +185,13 @@ _UPSERT_CONTACT = text(
 ).bindparams(bindparam("created_at", type_=UTCDateTime()))
 _INSERT_MESSAGE = text(
     "INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
-    " received_at, status, raw)"
+    " edited_at, received_at, status, raw)"
     " VALUES (:channel, :platform_message_id, :contact_id, :text, :lang_hint, :thread_id, :sent_at,"
-    " :received_at, :status, :raw)"
+    " :edited_at, :received_at, :status, :raw)"
     " ON CONFLICT (channel, platform_message_id) DO NOTHING"
     " RETURNING id"
-).bindparams(bindparam("sent_at", type_=UTCDateTime()), bindparam("received_at", type_=UTCDateTime()),
+).bindparams(bindparam("sent_at", type_=UTCDateTime()), bindparam("edited_at", type_=UTCDateTime()),
+             bindparam("received_at", type_=UTCDateTime()),
              bindparam("raw", type_=JSON()))
 # PostgreSQL: a whole batch in one statement, the rows passed as one JSON array. Rows sent from a responder's
 # phone are replies to pages: returned with the responder's id (reply_of = their position), never inserted.
@@ -197,7 +201,8 @@ _INSERT_BATCH_PG_SQL = (
     "WITH input AS ("
     " SELECT * FROM json_to_recordset(CAST(%(rows)s AS json)) AS r(ord int, channel varchar,"
     " platform_message_id varchar, sender varchar, display_name varchar, text text, lang_hint varchar,"
-    " thread_id varchar, sent_at timestamptz, status varchar, raw json, reply_phone varchar)),"
+    " thread_id varchar, sent_at timestamptz, edited_at timestamptz, status varchar, raw json,"
+    " reply_phone varchar)),"
     " reply AS (SELECT i.ord, r.id FROM input i JOIN responder r ON r.phone = i.reply_phone),"
     " citizen AS (SELECT * FROM input WHERE ord NOT IN (SELECT ord FROM reply)),"
     " contact_row AS ("
@@ -209,9 +214,9 @@ _INSERT_BATCH_PG_SQL = (
     " RETURNING id, channel, platform_id),"
     " inserted AS ("
     " INSERT INTO message (channel, platform_message_id, contact_id, text, lang_hint, thread_id, sent_at,"
-    " received_at, status, raw)"
-    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, %(now)s,"
-    " i.status, i.raw"
+    " edited_at, received_at, status, raw)"
+    " SELECT i.channel, i.platform_message_id, c.id, i.text, i.lang_hint, i.thread_id, i.sent_at, i.edited_at,"
+    " %(now)s, i.status, i.raw"
     " FROM citizen i LEFT JOIN contact_row c ON c.channel = i.channel AND c.platform_id = i.sender"
     " ORDER BY i.ord"
     " ON CONFLICT (channel, platform_message_id) DO NOTHING"
@@ -226,8 +231,15 @@ _FIND_MESSAGE = select(_message.c.id, _message.c.status, _message.c.text).where(
     _message.c.channel == bindparam("channel"),
     _message.c.platform_message_id == bindparam("platform_message_id"),
 )
+# An edit replaces the text unless the row already holds a later edit: platforms re-deliver, and an old edit
+# arriving after a newer one must not bring back the older words. Checked in the UPDATE itself, so two
+# processes storing two edits at once still keep the later one.
+# (An edit without a time, which no platform sends today, simply replaces the text.)
 _EDIT_MESSAGE = (
     update(_message)
     .where(_message.c.id == bindparam("message_id"))
     .values(text=bindparam("text"), raw=bindparam("raw"), status=MessageStatus.RECEIVED.value)
 )
+_EDIT_MESSAGE_IF_LATER = _EDIT_MESSAGE.where(
+    or_(_message.c.edited_at.is_(None), _message.c.edited_at < bindparam("edit_time", type_=UTCDateTime()))
+).values(edited_at=bindparam("edit_time", type_=UTCDateTime()))

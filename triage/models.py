@@ -134,6 +134,8 @@ class Message(db.Model):  # type: ignore[name-defined,misc]
     thread_id: Mapped[str | None] = mapped_column(String(191))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the platform says the stored text was last edited: an older edit re-delivered late must not win.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"), default="received")
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     contact: Mapped[Contact | None] = relationship()

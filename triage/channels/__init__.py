@@ -36,6 +36,7 @@ class InboundMessage:
     raw: dict[str, Any] = field(default_factory=dict)
     unparsed: bool = False  # verified, but of a shape we do not understand: stored for operators, no case
     edited: bool = False  # an edit of an already-stored message: update its text and classify again
+    edited_at: datetime | None = None  # the platform's time of that edit, when it gives one
     # SMS: the sender's E.164 number. If it is a responder's, this is a reply to a page, not a citizen message.
     reply_phone: str | None = None
 

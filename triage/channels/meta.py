@@ -114,7 +114,8 @@ def _messaging_item(channel: str, item: Any, context: dict[str, Any]) -> Inbound
         mid = id_or_none(edit.get("mid"))
         if mid is not None and isinstance(edit.get("text"), str):
             return InboundMessage(channel=channel, platform_message_id=mid, sender_id=sender_id,
-                                  text=edit["text"], sent_at=sent_at, thread_id=sender_id, raw=raw, edited=True)
+                                  text=edit["text"], sent_at=sent_at, thread_id=sender_id, raw=raw, edited=True,
+                                  edited_at=sent_at)  # the edit event's own timestamp
     if any(key in item for key in _NOT_MESSAGES):
         return None
     return unparsed(channel, raw)

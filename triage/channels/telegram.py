@@ -75,4 +75,5 @@ def _message(message: Any, edited: bool, update: dict[str, Any]) -> InboundMessa
         sender_name=clip(name, 200),
         text=text, lang_hint=clip(sender.get("language_code"), 8) if isinstance(sender, dict) else None,
         sent_at=timestamp_or_none(message.get("date")), thread_id=chat_id, raw=update, edited=edited,
+        edited_at=timestamp_or_none(message.get("edit_date")) if edited else None,
     )
