@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from triage.extensions import db
@@ -82,3 +82,15 @@ class CaseEscalation(db.Model):  # type: ignore[name-defined,misc]
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     state: Mapped[str] = mapped_column(String(16), default="active")  # active|acknowledged|resolved|...
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class HandledReply(db.Model):  # type: ignore[name-defined,misc]
+    """A responder's SMS reply that was acted on, by Twilio's MessageSid: Twilio re-delivers a webhook it got no
+    answer to, and a re-delivered "3" must not escalate twice. The answer is kept to be sent again."""
+
+    __tablename__ = "handled_reply"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    responder_id: Mapped[int] = mapped_column(ForeignKey("responder.id"), index=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

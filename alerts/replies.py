@@ -1,6 +1,7 @@
 """A responder's SMS reply → an action on a case → the confirmation SMS text.
 
-Entry point for the inbound SMS webhook: ``handle_reply(responder_id, body) -> str`` (empty: send no reply).
+Entry point for the inbound SMS webhook: ``handle_reply_once(responder_id, message_sid, body) -> str`` (empty:
+send no reply), which acts on each Twilio message once however often Twilio delivers it.
 Which case: the one named by a code in the reply, else the responder's only open paged case; with several open,
 the reply asks for a code. Logs carry ids and the parsed action, never the reply text.
 """
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from alerts import case_actions
+from alerts.models import HandledReply
 from alerts.reply_grammar import Action, parse
 from alerts.templates import render_reply
 from triage.extensions import db
@@ -31,6 +33,24 @@ def open_cases_for(responder: Responder) -> list[Case]:
                            (Case.id.in_(paged)) | (Case.assignee_id == responder.id))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     ).scalars())
+
+
+def handle_reply_once(responder_id: int, message_sid: str, body: str) -> str:
+    """``handle_reply`` unless this message was handled before; then the answer it got, and nothing done again.
+
+    The MessageSid is claimed (unique row, flushed) before the action runs, in the caller's transaction: a
+    concurrent re-delivery waits on that row and then fails on it, so its action is rolled back with it."""
+    answered = db.session.execute(
+        select(HandledReply.answer).where(HandledReply.message_sid == message_sid)
+    ).scalar_one_or_none()
+    if answered is not None:
+        log.info("reply %s from responder %s re-delivered: not acted on again", message_sid, responder_id)
+        return str(answered)
+    claim = HandledReply(message_sid=message_sid, responder_id=responder_id)
+    db.session.add(claim)
+    db.session.flush()
+    claim.answer = handle_reply(responder_id, body)
+    return claim.answer
 
 
 def handle_reply(responder_id: int, body: str) -> str:

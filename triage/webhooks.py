@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import Headers
 
 from triage.channels import InboundMessage, generic, meta, telegram, twilio_sms, x
@@ -130,10 +131,14 @@ def twilio_sms_webhook() -> ResponseReturnValue:
     stored = ingest(items)
     if stored[0].responder_id is not None:
         # A responder answering a page (ACK, ...): the alerting grammar handles it, it is not a citizen message.
-        from alerts.replies import handle_reply
+        from alerts.replies import handle_reply_once
 
-        reply = handle_reply(stored[0].responder_id, items[0].text)
-        db.session.commit()
+        try:
+            reply = handle_reply_once(stored[0].responder_id, items[0].platform_message_id, items[0].text)
+            db.session.commit()
+        except IntegrityError:  # the same message, handled at this moment by a concurrent re-delivery
+            db.session.rollback()
+            reply = handle_reply_once(stored[0].responder_id, items[0].platform_message_id, items[0].text)
         return twiml(reply)
     return twiml("")
 

@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from redis import Redis
 from rq.registry import ScheduledJobRegistry
 
 from alerts import timers
 from alerts.replies import handle_reply
 from tests.escalation.helpers import escalation, kinds, only_case, sms_sent
-from tests.factories import escalation_team, generic_body, make_responder, post_generic
+from tests.factories import escalation_team, fixture, generic_body, make_responder, post_generic, post_twilio_sms
 from triage.extensions import db
 from triage.jobqueue import PAGES
 from triage.models import Case, CaseStatus
@@ -133,3 +134,31 @@ def test_a_responder_of_another_team_cannot_touch_a_case_by_code(
         code = only_case().code
         assert handle_reply(other_id, f"1 {code}") == f"No open case {code}."
         assert only_case().status == CaseStatus.OPEN
+
+
+def test_a_reply_twilio_delivers_again_is_acted_on_once(
+    app: Flask, client: FlaskClient, run_worker: Callable[[], None]
+) -> None:
+    with app.app_context():
+        _team, primary, _ = escalation_team()
+        primary_id, phone = primary.id, primary.phone
+    _case(client, run_worker)
+    with app.app_context():
+        case_id = only_case().id
+        handle_reply(primary_id, "1")
+        db.session.commit()
+        before = kinds(case_id)
+    params = {**fixture("twilio_sms.json"), "From": phone, "Body": "3", "MessageSid": "SMescalate1",
+              "SmsMessageSid": "SMescalate1", "SmsSid": "SMescalate1"}
+    answers = []
+    for _ in range(3):  # Twilio got no answer in time and re-delivers
+        response = post_twilio_sms(client, params)
+        assert response.status_code == 200
+        answers.append(response.get_data(as_text=True))
+    assert len(set(answers)) == 1 and "<Message>" in answers[0]
+    with app.app_context():
+        added = kinds(case_id)[len(before):]
+        assert added.count("escalate_requested") == 1, added
+        # A new reply (new MessageSid) with the same words is a new decision, and is acted on.
+        assert post_twilio_sms(client, {**params, "MessageSid": "SMescalate2", "SmsMessageSid": "SMescalate2",
+                                        "SmsSid": "SMescalate2"}).status_code == 200
