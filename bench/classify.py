@@ -1,6 +1,6 @@
 """Classifier benchmark: speed, memory and holdout quality, beside a TF-IDF + logistic-regression peer.
 
-    python bench/classify.py [--data ../shared/data] [--no-write]
+    python bench/classify.py [--data ../shared/data] [--no-write] [--speed-only]
 
 Everything runs pinned to one core. The peer is trained in this run on exactly the rows Najda's model was
 trained on (the same capped sample of train.jsonl plus the team's examples, the same validation split for its
@@ -167,6 +167,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=None)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="speed and memory only (a few minutes; the holdout pass takes ~25 min), not written")
     args = ap.parse_args()
     pin_one_core()
     data = shared_data_dir(args.data)
@@ -206,6 +208,10 @@ def main() -> int:
     fig["peer_batch"] = rate(lambda: peer.classify_many(speed_texts), len(speed_texts))
     fig["rss_full_mb"] = worker_rss(True)
     fig["rss_lexicon_spacy_mb"] = worker_rss(False)
+
+    if args.speed_only:
+        print(json.dumps({name: round(value, 1) for name, value in fig.items()}, indent=1))
+        return 0
 
     texts = [r.text for r in holdout]
     started = time.perf_counter()
