@@ -197,10 +197,14 @@ class RuleLayer:
         for match_id, start, end in self.cue_matcher(doc):
             cue_tokens.setdefault(strings[match_id], []).append((start, end))
         # "ما انتحرت ولا بنتحر": the glued "ولا" (neither / nor) negates like "ما"; the matcher sees it as "لا",
-        # which on its own is too often a plea ("لا تقتلني") to be a negation cue.
+        # which on its own is too often a plea ("لا تقتلني") to be a negation cue. Clause boundaries are read in
+        # the same walk over the tokens (each walk builds a Python object per token).
+        boundaries: list[int] = []
         for i, tok in enumerate(doc):
             if tok.lower_ in _NOR:
                 cue_tokens.setdefault("negation", []).append((i, i + 1))
+            if tok.norm_ in _CLAUSE_END or tok.is_punct:
+                boundaries.append(i)
         # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over.
         for cue in ("urgent", "fear"):
             if cue in cue_tokens and "past" in cue_tokens:
@@ -221,7 +225,6 @@ class RuleLayer:
                 pos = text.find(sym)
                 if pos >= 0:
                     result.cues.setdefault(cue, []).append((pos, pos + len(sym)))
-        boundaries = [i for i, tok in enumerate(doc) if tok.norm_ in _CLAUSE_END or tok.is_punct]
         quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
         raw_matches = list(self.phrases(doc))
         if self.wildcard_gate is not None and self.wildcard_gate.search(doc.text.lower()):
