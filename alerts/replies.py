@@ -39,7 +39,8 @@ def handle_reply_once(responder_id: int, message_sid: str, body: str) -> str:
     """``handle_reply`` unless this message was handled before; then the answer it got, and nothing done again.
 
     The MessageSid is claimed (unique row, flushed) before the action runs, in the caller's transaction: a
-    concurrent re-delivery waits on that row and then fails on it, so its action is rolled back with it."""
+    concurrent re-delivery waits on that row and fails on it before it acts (the webhook then answers it with
+    the stored answer)."""
     answered = db.session.execute(
         select(HandledReply.answer).where(HandledReply.message_sid == message_sid)
     ).scalar_one_or_none()

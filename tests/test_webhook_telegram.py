@@ -60,6 +60,17 @@ def test_an_older_edit_redelivered_after_a_newer_one_does_not_win(client: FlaskC
     assert row.edited_at is not None and int(row.edited_at.timestamp()) == 1764410090
 
 
+def test_an_edit_back_to_the_same_words_still_outranks_an_older_edit(client: FlaskClient, app_ctx: object) -> None:
+    original = fixture("telegram_message.json")
+    later = fixture("telegram_edited_message.json")  # edited back to the original words, at t+90
+    later["edited_message"].update(edit_date=1764410090, text=original["message"]["text"])
+    older = fixture("telegram_edited_message.json")  # an edit from t+20, delivered last
+    older["update_id"] = 10002
+    for update in (original, later, older):
+        assert post_telegram(client, json.dumps(update, ensure_ascii=False).encode()).status_code == 200
+    assert db.session.execute(select(Message.text)).scalar_one() == original["message"]["text"]
+
+
 def test_an_edit_that_arrives_before_its_message_is_stored_with_its_edit_time(
     client: FlaskClient, app_ctx: object
 ) -> None:

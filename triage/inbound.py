@@ -166,11 +166,15 @@ def _existing(conn: Connection, item: InboundMessage, text: str) -> Stored:
         _FIND_MESSAGE, {"channel": item.channel, "platform_message_id": item.platform_message_id}
     ).one()
     current = MessageStatus(existing.status)
-    if item.edited and text != existing.text and current != MessageStatus.UNPARSED:
+    if item.edited and current != MessageStatus.UNPARSED:
         params = {"message_id": existing.id, "text": text, "raw": item.raw, "edit_time": item.edited_at}
-        edited = conn.execute(_EDIT_MESSAGE if item.edited_at is None else _EDIT_MESSAGE_IF_LATER, params)
-        if edited.rowcount:
-            current = MessageStatus.RECEIVED
+        if text != existing.text:
+            edited = conn.execute(_EDIT_MESSAGE if item.edited_at is None else _EDIT_MESSAGE_IF_LATER, params)
+            if edited.rowcount:
+                current = MessageStatus.RECEIVED
+        elif item.edited_at is not None:
+            # The same words, edited back: nothing to classify, but an older edit arriving later must not win.
+            conn.execute(_NOTE_EDIT_TIME, params)
     return Stored(existing.id, False, current == MessageStatus.RECEIVED)
 
 
@@ -240,6 +244,12 @@ _EDIT_MESSAGE = (
     .where(_message.c.id == bindparam("message_id"))
     .values(text=bindparam("text"), raw=bindparam("raw"), status=MessageStatus.RECEIVED.value)
 )
-_EDIT_MESSAGE_IF_LATER = _EDIT_MESSAGE.where(
-    or_(_message.c.edited_at.is_(None), _message.c.edited_at < bindparam("edit_time", type_=UTCDateTime()))
-).values(edited_at=bindparam("edit_time", type_=UTCDateTime()))
+_LATER_EDIT = or_(_message.c.edited_at.is_(None), _message.c.edited_at < bindparam("edit_time", type_=UTCDateTime()))
+_EDIT_MESSAGE_IF_LATER = _EDIT_MESSAGE.where(_LATER_EDIT).values(
+    edited_at=bindparam("edit_time", type_=UTCDateTime())
+)
+_NOTE_EDIT_TIME = (
+    update(_message)
+    .where(_message.c.id == bindparam("message_id"), _LATER_EDIT)
+    .values(edited_at=bindparam("edit_time", type_=UTCDateTime()))
+)

@@ -91,7 +91,7 @@ class JobQueues:
     def _send_all(self, commands: list[Command]) -> None:
         """What ``pipeline(transaction=False).execute()`` does, without its per-command Python bookkeeping:
         the commands packed by hiredis in C, sent at once, every reply read (an error reply raises). redis-py's
-        pipeline machinery was over half of the group writer's enqueue time (docs/PERFORMANCE.md, "Ingest")."""
+        pipeline machinery was about a third of the enqueue's CPU (docs/PERFORMANCE.md, "Ingest")."""
         # hiredis's stub types its argument as a 1-tuple; redis-py's Connection methods are untyped.
         packed = b"".join(hiredis.pack_command(c) for c in commands)  # type: ignore[arg-type]
         pool = self.redis.connection_pool

@@ -148,17 +148,20 @@ def test_a_reply_twilio_delivers_again_is_acted_on_once(
         handle_reply(primary_id, "1")
         db.session.commit()
         before = kinds(case_id)
-    params = {**fixture("twilio_sms.json"), "From": phone, "Body": "3", "MessageSid": "SMescalate1",
-              "SmsMessageSid": "SMescalate1", "SmsSid": "SMescalate1"}
+
+    def reply(sid: str) -> dict[str, str]:
+        return {**fixture("twilio_sms.json"), "From": phone, "Body": "3", "MessageSid": sid, "SmsMessageSid": sid,
+                "SmsSid": sid}
+
     answers = []
     for _ in range(3):  # Twilio got no answer in time and re-delivers
-        response = post_twilio_sms(client, params)
+        response = post_twilio_sms(client, reply("SMescalate1"))
         assert response.status_code == 200
         answers.append(response.get_data(as_text=True))
     assert len(set(answers)) == 1 and "<Message>" in answers[0]
     with app.app_context():
-        added = kinds(case_id)[len(before):]
-        assert added.count("escalate_requested") == 1, added
-        # A new reply (new MessageSid) with the same words is a new decision, and is acted on.
-        assert post_twilio_sms(client, {**params, "MessageSid": "SMescalate2", "SmsMessageSid": "SMescalate2",
-                                        "SmsSid": "SMescalate2"}).status_code == 200
+        assert kinds(case_id)[len(before):].count("escalate_requested") == 1
+    # A new reply (new MessageSid) with the same words is a new decision, and is acted on.
+    assert post_twilio_sms(client, reply("SMescalate2")).status_code == 200
+    with app.app_context():
+        assert kinds(case_id)[len(before):].count("escalate_requested") == 2
