@@ -102,6 +102,10 @@ def detect_lang(text: str) -> str:
     return "ar" if looks_arabizi(text) else "en"
 
 
+_SKELETON_WORD = re.compile(r"[a-z0-9$]+")
+_WALK = "najda_walk"  # doc.user_data key: (glued-negation token indexes, clause-boundary token indexes)
+
+
 class RuleLayer:
     """Lexicons compiled into spaCy matchers. Build once per process."""
 
@@ -119,6 +123,10 @@ class RuleLayer:
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
         self.arabizi: list[tuple[str, re.Pattern[str], str, bool]] = []  # label, pattern, entry, has digit
+        # The first word of every entry's skeleton, per entry kind (True: those with a digit). An entry can only
+        # match where its first word stands whole in the message's skeleton; most Latin-script messages are
+        # English and hold none, and one set lookup is cheaper than a regex scan per entry.
+        self.arabizi_first: dict[bool, set[str]] = {True: set(), False: set()}
         self.size = 0
         for label in LABELS:
             for lang in LANGS:
@@ -138,7 +146,11 @@ class RuleLayer:
                 self.size += 1
                 skel = arabizi_skeleton(entry).text
                 pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
-                self.arabizi.append((label, pattern, entry, any(c.isdigit() for c in skel)))
+                has_digit = any(c.isdigit() for c in skel)
+                self.arabizi.append((label, pattern, entry, has_digit))
+                first = _SKELETON_WORD.match(skel)
+                for kind in (True, False) if has_digit else (False,):
+                    self.arabizi_first[kind].add(first.group() if first else "")  # "": never skip
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
@@ -184,27 +196,33 @@ class RuleLayer:
     def doc_for(self, text: str) -> tuple[Any, Normalised]:
         norm = normalise(text)
         doc = self.nlp.make_doc(norm.text)
-        for tok in doc:
-            tok.norm_ = strip_clitic(tok.lower_)
+        # One walk over the tokens (each walk builds a Python object per token): set NORM, and note the glued
+        # negations and clause boundaries `run` needs.
+        nor: list[int] = []
+        boundaries: list[int] = []
+        for i, tok in enumerate(doc):
+            lower = tok.lower_
+            tok.norm_ = norm_ = strip_clitic(lower)
+            if lower in _NOR:
+                nor.append(i)
+            if norm_ in _CLAUSE_END or tok.is_punct:
+                boundaries.append(i)
+        doc.user_data[_WALK] = (nor, boundaries)
         return doc, norm
 
     def run(self, text: str, doc: Any = None, norm: Normalised | None = None) -> RuleResult:
-        if doc is None or norm is None:
-            doc, norm = self.doc_for(text)
+        if doc is None or norm is None or _WALK not in doc.user_data:
+            doc, norm = self.doc_for(text)  # NORM and the token walk come from doc_for
         strings = self.nlp.vocab.strings
         result = RuleResult(lang=detect_lang(text))
         cue_tokens: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.cue_matcher(doc):
             cue_tokens.setdefault(strings[match_id], []).append((start, end))
         # "ما انتحرت ولا بنتحر": the glued "ولا" (neither / nor) negates like "ما"; the matcher sees it as "لا",
-        # which on its own is too often a plea ("لا تقتلني") to be a negation cue. Clause boundaries are read in
-        # the same walk over the tokens (each walk builds a Python object per token).
-        boundaries: list[int] = []
-        for i, tok in enumerate(doc):
-            if tok.lower_ in _NOR:
-                cue_tokens.setdefault("negation", []).append((i, i + 1))
-            if tok.norm_ in _CLAUSE_END or tok.is_punct:
-                boundaries.append(i)
+        # which on its own is too often a plea ("لا تقتلني") to be a negation cue.
+        nor, boundaries = doc.user_data[_WALK]
+        for i in nor:
+            cue_tokens.setdefault("negation", []).append((i, i + 1))
         # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over.
         for cue in ("urgent", "fear"):
             if cue in cue_tokens and "past" in cue_tokens:
@@ -269,6 +287,9 @@ class RuleLayer:
         # Entries without a digit ("bdi mout") have skeletons English words can share ("bad meth"):
         # they only count in text that looks like Arabizi as a whole.
         arabizi_text = looks_arabizi(text)
+        first_words = self.arabizi_first[not arabizi_text]
+        if "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
+            return
         for label, pattern, entry, has_digit in self.arabizi:
             if not has_digit and not arabizi_text:
                 continue

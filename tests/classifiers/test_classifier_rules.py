@@ -142,3 +142,43 @@ def test_the_wildcard_gate_skips_only_messages_that_cannot_match() -> None:
         assert gate is not None
         assert not found or gate.search(doc.text.lower()), text
     assert matched > 10  # the check saw real wildcard matches, not only misses
+
+
+def test_the_arabizi_gate_skips_only_messages_that_cannot_match() -> None:
+    """The first-word gate in front of the Arabizi entries finds exactly what scanning every entry finds."""
+    import spacy
+
+    from classifiers.rules import RuleLayer
+
+    layer = RuleLayer(spacy.blank("xx"))
+    texts = [
+        "zoji yedrubni kil yom", "bdi mout", "ana khayfa abooy y6agni", "wallah abi amoot mn el 7ar lol",
+        "ma abi amoot", "my zoji is fine", "bad meth in the neighbourhood", "ghost stories tonight",
+        "he hit me again today", "el sail 5ala el bait y8r8", "Ana mish 3ayez a3ish", "shu bdk",
+    ]
+
+    def arabizi_hits() -> list[list[tuple[str, int, int, str]]]:
+        return [
+            [(h.label, h.start, h.end, h.muted_by) for h in layer.run(t).hits if h.source.endswith("/arabizi")]
+            for t in texts
+        ]
+
+    gated = arabizi_hits()
+    layer.arabizi_first = {True: {""}, False: {""}}  # "" turns the gate off: every entry is scanned
+    assert gated == arabizi_hits()
+    assert sum(bool(h) for h in gated) >= 4  # the check saw real matches, not only misses
+
+
+def test_a_doc_made_elsewhere_is_read_the_same() -> None:
+    """`run` on a doc that did not come from `doc_for` (no NORM, no token walk) gives the same result."""
+    import spacy
+
+    from classifiers.normalise import normalise
+    from classifiers.rules import RuleLayer
+
+    layer = RuleLayer(spacy.blank("xx"))
+    text = "ما انتحرت ولا بنتحر. بس زوجي يضربني الحين"
+    norm = normalise(text)
+    plain = layer.run(text, layer.nlp.make_doc(norm.text), norm)
+    assert plain == layer.run(text)
+    assert plain.cues.get("negation")
