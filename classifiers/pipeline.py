@@ -165,8 +165,6 @@ class Classifier:
         settings = self._settings(degraded)
         thresholds: dict[str, float] = settings["thresholds"]
         page_thresholds: dict[str, float] = settings["page_thresholds"]
-        # Labelling bars for this message's language where validation set one (training.by_language).
-        label_bars = thresholds | settings.get("thresholds_by_lang", {}).get(rules.lang, {})
         scores: dict[str, float] = {}
         model_only: dict[str, float] = {}  # what the model says on its own: the paging bar applies to this
         labels: list[str] = []
@@ -182,12 +180,13 @@ class Classifier:
                 # everyday talk: the lexicon decides, as for the other labels
                 score = 1.0
             scores[label] = round(score, 4)
-            if score >= label_bars[label]:
+            bar = thresholds[label]
+            if score >= bar:
                 labels.append(label)
                 evidence.extend(
                     Evidence(h.start, h.end, label, h.source, f"matched '{h.phrase}'") for h in active
                 )
-                if model_row is not None and model_row[j] >= label_bars[label] * 0.8:
+                if model_row is not None and model_row[j] >= thresholds[label] * 0.8:
                     mode = self.model.mode if self.model else "model"
                     evidence.append(
                         Evidence(0, len(text), label, f"model:{mode}", f"score {model_row[j]:.2f}")

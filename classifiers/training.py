@@ -40,9 +40,6 @@ log = logging.getLogger(__name__)
 TARGET_RECALL = 0.92  # a margin over the 0.90 the product asks for
 FALSE_PAGE_BUDGET = 0.01  # per label; four labels can page, the product allows 5% in all
 MIN_PRECISION = 0.4
-# A language gets its own threshold for a label where validation holds this many positives in it (in practice:
-# Arabic disaster, from Kawarith; English for the labels public data covers).
-PER_LANGUAGE_MIN_POSITIVES = 100
 BOW_LENGTH = 2**16  # hashed n-gram table: 5 labels x 65k floats = 1.3 MB on disk
 EPOCHS = 5
 OWN_WEIGHT = 3  # the team's examples cover what public data lacks; they are repeated in training
@@ -161,7 +158,6 @@ class Signals:
     active: FloatArray  # (n, labels)
     muted: FloatArray  # (n, labels)
     length: npt.NDArray[np.int64]  # (n,)
-    lang: npt.NDArray[np.str_] | None = None  # (n,) as the pipeline detects it, not as the source says
 
     @classmethod
     def of(cls, rules: RuleLayer, rows: Sequence[Row]) -> Signals:
@@ -169,8 +165,7 @@ class Signals:
         active = [[float(bool(res.active(lb))) for lb in LABELS] for res in results]
         muted = [[float(bool(res.muted(lb))) for lb in LABELS] for res in results]
         return cls(np.array(active, dtype=np.float32), np.array(muted, dtype=np.float32),
-                   np.array([len(r.text) for r in rows], dtype=np.int64),
-                   np.array([res.lang for res in results]))
+                   np.array([len(r.text) for r in rows], dtype=np.int64))
 
 
 def combined(signals: Signals, model: FloatArray) -> FloatArray:
@@ -196,35 +191,7 @@ def choose(signals: Signals, model: FloatArray, truth: FloatArray) -> dict[str, 
         thresholds[label] = round(t, 4)
         pages[label] = pick_page_threshold(model[:, j], quiet, max(t, 0.5))
         f1[label] = round(f1_at(scores[:, j], truth[:, j], t), 4)
-    out: dict[str, Any] = {"thresholds": thresholds, "page_thresholds": pages, "val_f1": f1}
-    if signals.lang is not None:
-        out["thresholds_by_lang"] = by_language(scores, truth, signals.lang, thresholds)
-    return out
-
-
-def by_language(
-    scores: FloatArray, truth: FloatArray, langs: npt.NDArray[np.str_], shared: dict[str, float]
-) -> dict[str, dict[str, float]]:
-    """Per language, the labels whose threshold there differs from the shared one.
-
-    One threshold for both languages is set by whichever has more rows: Arabic disaster messages, all from
-    one source, scored far above the English ones picked out of source, and the shared bar let everyday Arabic
-    through on the model alone. Never above what a lexicon hit alone scores, so a hit still labels.
-    """
-    from classifiers.pipeline import RULE_WEIGHT
-
-    out: dict[str, dict[str, float]] = {}
-    for lang in sorted(set(langs.tolist())):
-        rows = langs == lang
-        if rows.all():
-            continue
-        for j, label in enumerate(LABELS):
-            if truth[rows, j].sum() < PER_LANGUAGE_MIN_POSITIVES:
-                continue
-            t = round(min(pick_threshold(scores[rows, j], truth[rows, j]), RULE_WEIGHT[label]), 4)
-            if t != shared[label]:
-                out.setdefault(lang, {})[label] = t
-    return out
+    return {"thresholds": thresholds, "page_thresholds": pages, "val_f1": f1}
 
 
 def textcat_predict(nlp: Any, rules: RuleLayer, rows: Sequence[Row]) -> FloatArray:

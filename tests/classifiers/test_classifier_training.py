@@ -57,34 +57,3 @@ def test_thresholds_are_picked_on_the_scores_the_pipeline_computes() -> None:
     model = np.full((2, n), 0.6, dtype=np.float32)
     scores = combined(signals, model)
     assert np.allclose(scores[0], 0.3) and np.allclose(scores[1], 0.6)
-
-
-def test_a_language_with_enough_examples_gets_its_own_bar_never_above_a_lexicon_hit() -> None:
-    from classifiers.training import PER_LANGUAGE_MIN_POSITIVES, by_language
-
-    rng = np.random.default_rng(2)
-    n = 4000
-    langs = np.array(["ar" if i % 2 else "en" for i in range(n)])
-    truth = np.zeros((n, len(LABELS)), np.float32)
-    truth[:, LABELS.index("disaster")] = rng.random(n) < 0.2
-    truth[:, LABELS.index("self_harm")] = (rng.random(n) < 0.2) & (langs == "en")
-    truth[:2 * (PER_LANGUAGE_MIN_POSITIVES - 1):2, LABELS.index("self_harm")] = 1  # a few Arabic ones: too few
-    scores = rng.random((n, len(LABELS))).astype(np.float32) * 0.3
-    # Arabic positives score high, English ones anywhere above 0.2
-    scores = np.where((truth > 0) & (langs == "ar")[:, None], 0.7 + scores, scores)
-    scores = np.where((truth > 0) & (langs == "en")[:, None], 0.2 + 2 * scores, scores)
-    shared = {label: 0.2 for label in LABELS}
-    out = by_language(scores, truth, langs, shared)
-    assert out["ar"] == {"disaster": 0.5}  # would be ~0.72 on these rows; capped at what a hit alone scores
-    assert "self_harm" not in out.get("ar", {})  # 99 Arabic positives: the shared bar stays
-    assert 0.2 < out["en"]["disaster"] < 0.3  # recall target kept on English rows
-
-
-def test_committed_model_per_language_bars_keep_the_lexicon_decisive() -> None:
-    from classifiers.pipeline import RULE_WEIGHT
-
-    meta = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
-    for mode in meta["modes"].values():
-        for bars in mode.get("thresholds_by_lang", {}).values():
-            assert set(bars) <= set(LABELS)
-            assert all(0.0 < t <= RULE_WEIGHT[label] for label, t in bars.items())
