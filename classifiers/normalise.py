@@ -133,13 +133,19 @@ _ARABIZI_WORDS = frozenset(
 )
 
 
+# English times and ordinals ("2am", "5pm", "3rd", "9th") are shaped like Arabizi digit words; on their own they
+# say nothing ("3am" is also Levantine "عم"), so they count only beside an Arabizi marker word.
+_CLOCK_OR_ORDINAL = re.compile(r"\d+(?:am|pm|st|nd|rd|th)")
+
+
 def looks_arabizi(text: str) -> bool:
     if any(_is_arabic(c) for c in text[:200]):
         return False
     words = re.findall(r"[a-z0-9']+", text.lower())
-    digit_words = sum(1 for w in words if _ARABIZI_DIGIT_WORD.fullmatch(w))
+    digit_words = [w for w in words if _ARABIZI_DIGIT_WORD.fullmatch(w)]
+    weak = sum(1 for w in digit_words if _CLOCK_OR_ORDINAL.fullmatch(w))
     marker_words = sum(1 for w in words if w in _ARABIZI_WORDS)
-    return digit_words >= 1 or marker_words >= 2
+    return len(digit_words) > weak or marker_words >= 2 or (weak >= 1 and marker_words >= 1)
 
 
 _DIGRAPHS = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "th": "t", "dh": "d"}

@@ -53,3 +53,12 @@ def test_arabizi_skeleton_ignores_vowels_and_keeps_offsets() -> None:
     assert a.text == b.text
     start, end = a.span(a.text.index("ydrbn"), a.text.index("ydrbn") + 5)
     assert "zoji yedrubni"[start:end] == "yedrubn"
+
+
+def test_english_times_and_ordinals_are_not_arabizi() -> None:
+    from classifiers.normalise import looks_arabizi
+
+    assert not looks_arabizi("a boy is begging at the signal till 2am every night")
+    assert not looks_arabizi("we live on the 3rd floor, the lift is broken since the 9th")
+    assert looks_arabizi("ana 3am bmoot")  # Levantine "عم" beside a marker word
+    assert looks_arabizi("zoji y6agni kil yom")
