@@ -29,7 +29,8 @@ HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domesti
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
-_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم"])  # "كل ما" = whenever, "يوم ما" = when
+# "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)
+_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم"])
 _NOR = frozenset(["ولا", "nor"])
 # Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
 FIRST_PERSON_LOOKBEHIND = 3
