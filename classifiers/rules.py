@@ -224,17 +224,19 @@ class RuleLayer:
         nor, boundaries = doc.user_data[_WALK]
         for i in nor:
             cue_tokens.setdefault("negation", []).append((i, i + 1))
-        # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over.
+        # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over;
+        # inside a news phrase ("والشرطه تقبض عليه") it is the reporter's police, not a call for them.
         for cue in ("urgent", "fear"):
-            if cue in cue_tokens and "past" in cue_tokens:
-                kept = [
-                    (s, e) for s, e in cue_tokens[cue]
-                    if not any(ps <= s and e <= pe for ps, pe in cue_tokens["past"])
-                ]
-                if kept:
-                    cue_tokens[cue] = kept
-                else:
-                    del cue_tokens[cue]
+            for frame in ("past", "news"):
+                if cue in cue_tokens and frame in cue_tokens:
+                    kept = [
+                        (s, e) for s, e in cue_tokens[cue]
+                        if not any(ps <= s and e <= pe for ps, pe in cue_tokens[frame])
+                    ]
+                    if kept:
+                        cue_tokens[cue] = kept
+                    else:
+                        del cue_tokens[cue]
         for cue, spans in cue_tokens.items():
             result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
         if _has_laugh_symbol(text):
@@ -356,6 +358,8 @@ class RuleLayer:
         reach = HYPERBOLE_REACH.get(label)
         if reach is not None:
             for c_start, c_end in cue_tokens.get("hyperbole", []):
+                if start <= c_start and c_end <= end:
+                    continue  # the entry names it: "fainted from the heat" is about the heat, not a figure
                 near = (start - reach <= c_end <= end + reach) or (
                     start - reach <= c_start <= end + reach
                 )

@@ -77,7 +77,7 @@ def decide(
     # Any of these context findings holds paging back, unless someone is in danger right now: said in words the
     # lexicon knows, or seen by the model in a message that is not about a service ("the branch has been shut
     # since 12" is not someone locked in).
-    danger_now = strong("imminent_danger") and (by_rule("imminent_danger") or not rules.has("service"))
+    danger_now = strong("imminent_danger") and (by_rule("imminent_danger") or not (rules.has("service") or reported))
     if reasons and (past or not danger_now):
         return "P3", tuple(reasons)
 
@@ -105,6 +105,10 @@ def decide(
         return "P1", tuple(reasons)
     if "self_harm" in labels and rules.active("self_harm") and rules.has("minor"):
         reasons.append("self_harm: a parent or teacher reports a child's risk")
+        return "P2", tuple(reasons)
+    if "child_protection" in labels and rules.active("child_protection") and rules.has("minor"):
+        # A topic word alone ("marrying her off") does not page; beside a child's age it is a disclosure.
+        reasons.append("child_protection: a named child in a child-protection matter")
         return "P2", tuple(reasons)
     elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
     if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:

@@ -63,6 +63,37 @@ def test_news_about_others_is_not_a_disclosure(lexicon_only: Classifier, text: s
     assert lexicon_only.classify(text).urgency not in ("P1", "P2")
 
 
+def test_the_police_in_a_news_item_are_not_a_call_for_help(lexicon_only: Classifier) -> None:
+    """"الشرطه" is an urgent cue ("call the police"), but not inside "الشرطه تقبض" (the police arrest)."""
+    assert not lexicon_only.rules.run("طفله تتعرض للضرب على يد والدها، والشرطه تقبض عليه").has("urgent")
+    assert lexicon_only.rules.run("ابوي يضربني، اتصلوا بالشرطه").has("urgent")
+
+
+def test_an_entry_that_names_an_everyday_subject_is_not_a_figure_of_speech(lexicon_only: Classifier) -> None:
+    """"heat" is a hyperbole cue ("this heat is killing me"); inside "men fainted from the heat" it is the harm."""
+    res = lexicon_only.classify("we are 30 workers in one room, no AC since Friday, 3 men fainted from the heat")
+    assert res.urgency == "P1"
+    assert lexicon_only.classify("this heat is killing me lol").urgency not in ("P1", "P2")
+
+
+def test_no_context_cue_collapses_into_a_negation() -> None:
+    """Matching ignores a leading و/ف, so a cue like "فلم" (film) would become "لم" (did not) and quote every
+    MSA sentence with a negation in it."""
+    from classifiers.normalise import fold
+    from classifiers.rules import LEXICON_DIR, read_list, strip_clitic
+
+    context = LEXICON_DIR / "context"
+    negations = {fold(w) for lang in ("ar", "en") for w in read_list(context / f"negation.{lang}.txt")}
+    bad = [
+        (path.name, entry)
+        for path in sorted(context.glob("*.txt"))
+        if not path.name.startswith("negation.")
+        for entry in read_list(path)
+        if len(entry.split()) == 1 and strip_clitic(fold(entry)) in negations and fold(entry) not in negations
+    ]
+    assert not bad
+
+
 def test_lyrics_are_not_a_disclosure(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify('"I want to die in your arms" this song 🎶')
     assert res.urgency not in ("P1", "P2")

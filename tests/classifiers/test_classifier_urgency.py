@@ -49,3 +49,18 @@ def test_disaster_report_is_p3_rescue_request_is_p1() -> None:
 def test_news_about_others_is_held_back() -> None:
     r = rules(hit("domestic_violence", first_person=False), news=True)
     assert decide(("domestic_violence",), {}, r, PAGE)[0] == "P3"
+
+
+def test_news_holds_back_the_model_alone_even_on_imminent_danger() -> None:
+    """A crime report scores high on the imminent_danger model; without a lexicon hit it is still news."""
+    r = rules(hit("domestic_violence", first_person=False), news=True)
+    labels = ("domestic_violence", "imminent_danger")
+    assert decide(labels, {"imminent_danger": 0.9}, r, PAGE)[0] == "P3"
+    assert decide(labels, {"imminent_danger": 0.9}, rules(), PAGE)[0] == "P1"
+
+
+def test_a_child_protection_topic_beside_a_childs_age_pages() -> None:
+    topic = Hit("child_protection", 0, 4, "x", "lexicon:child_protection/ar", False, topic=True)
+    assert decide(("child_protection",), {}, rules(topic), PAGE)[0] == "P3"
+    assert decide(("child_protection",), {}, rules(topic, minor=True), PAGE)[0] == "P2"
+    assert decide(("child_protection",), {}, rules(topic, minor=True, service=True), PAGE)[0] == "P3"
