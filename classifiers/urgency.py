@@ -75,8 +75,8 @@ def decide(
     if reported and not any(first_person(lb) for lb in labels):
         reasons.append("reported: news, retweet or quotation about others")
     # Any of these context findings holds paging back, unless someone is in danger right now: said in words the
-    # lexicon knows, or seen by the model in a message that is not about a service ("the branch has been shut
-    # since 12" is not someone locked in).
+    # lexicon knows, or seen by the model in a message that is neither about a service ("the branch has been shut
+    # since 12" is not someone locked in) nor news (a crime report reads like danger to the model).
     danger_now = strong("imminent_danger") and (by_rule("imminent_danger") or not (rules.has("service") or reported))
     if reasons and (past or not danger_now):
         return "P3", tuple(reasons)
