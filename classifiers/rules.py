@@ -34,6 +34,7 @@ _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل"
 _NOR = frozenset(["ولا", "nor"])
 # Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
 FIRST_PERSON_LOOKBEHIND = 3
+_PUNCT = "،؛؟.,;:!?\"'()[]«»…-"
 GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
@@ -259,13 +260,14 @@ class RuleLayer:
             seen.add((label, start, end))
             span = doc[start:end]
             # A topic word names a subject ("عنف اسري": the nisba ending is not "my"), never the writer.
+            o_start, o_end = self._orig(doc, norm, start, end)
             first = not key.endswith("/topic") and (
-                self._first_person(span) or _pronoun_before(doc, start)
+                self._first_person(span, text[o_start:o_end], text[o_end : o_end + 40])
+                or _pronoun_before(doc, start)
             )
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
-            o_start, o_end = self._orig(doc, norm, start, end)
             topic = key.endswith("/topic")
             source = f"lexicon:{key.removesuffix('/topic')}"
             result.hits.append(Hit(label, o_start, o_end, span.text, source, first, muted, topic))
@@ -319,14 +321,22 @@ class RuleLayer:
         return norm.span(span.start_char, span.end_char)
 
     @staticmethod
-    def _first_person(span: Any) -> bool:
-        for tok in span:
-            word = tok.norm_
-            if word in _FIRST_PERSON_EN or word in _FIRST_PERSON_AR:
-                return True
-            if "\u0600" <= word[:1] <= "\u06ff" and (
-                word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2)
-            ):
+    def _first_person(span: Any, original: str, after: str = "") -> bool:
+        """A pronoun in the match, or an Arabic word ending in "my"/"me"/"us" (ي، ني، نا). The ending is read on
+        the original words (`after`: the text following the match): folding turns ى into ي, and "اعتدى على
+        زوجته" (he attacked his wife) is not "me"."""
+        if any(tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in _FIRST_PERSON_AR for tok in span):
+            return True
+        words = original.split()
+        next_words = words + after.split()[:1]
+        for k, raw in enumerate(words):
+            raw = raw.strip(_PUNCT)
+            if not raw or not "\u0600" <= raw[:1] <= "\u06ff" or raw.endswith("ى"):
+                continue
+            word = strip_clitic(fold(raw))
+            if word == "علي" and k + 1 < len(next_words) and _his_or_hers(next_words[k + 1]):
+                continue  # "على" typed with ي: "اعتدي علي زوجته" is his wife
+            if word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2):
                 return True
         return False
 
@@ -378,6 +388,12 @@ class RuleLayer:
             if cue_tokens.get("news") and not first_person:
                 return "news"
         return ""
+
+
+def _his_or_hers(raw: str) -> bool:
+    """An Arabic noun with a third-person possessive ending ("زوجته", "بنتها", "عيالهم")."""
+    word = fold(raw.strip(_PUNCT))
+    return len(word) > 3 and "\u0600" <= word[:1] <= "\u06ff" and word.endswith(("ه", "ها", "هم", "هن"))
 
 
 def _pronoun_before(doc: Any, start: int) -> bool:

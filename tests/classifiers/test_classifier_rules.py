@@ -94,6 +94,14 @@ def test_no_context_cue_collapses_into_a_negation() -> None:
     assert not bad
 
 
+def test_a_verb_ending_in_alef_maqsura_is_not_first_person(lexicon_only: Classifier) -> None:
+    """Folding makes "اعتدى على" (he attacked, on) look like "اعتدي علي" (attack, on me): the news item must
+    stay news, and "on me" must stay a disclosure."""
+    assert lexicon_only.classify("خبر: رجل اعتدى على ابنه في الشارع").urgency not in ("P1", "P2")
+    assert lexicon_only.classify("عاجل: القبض على شخص اعتدى علي زوجته").urgency not in ("P1", "P2")
+    assert lexicon_only.classify("اعتدى علي زوجي قدام العيال").urgency in ("P1", "P2")
+
+
 def test_lyrics_are_not_a_disclosure(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify('"I want to die in your arms" this song 🎶')
     assert res.urgency not in ("P1", "P2")
