@@ -27,7 +27,8 @@ def test_p1_cases_are_p1(classifier: Classifier) -> None:
 
 
 def test_hard_negatives_do_not_page(classifier: Classifier) -> None:
-    rows = [r for r in load() if r["urgency"] == "none"]
+    """Nothing, or sensitive but not urgent (P3: a past harm, a recovery): neither may page."""
+    rows = [r for r in load() if r["urgency"] in ("none", "P3")]
     paged = [r["text"] for r in rows if classifier.classify(str(r["text"])).is_urgent]
     assert not paged
 
