@@ -227,17 +227,14 @@ class RuleLayer:
             cue_tokens.setdefault("negation", []).append((i, i + 1))
         # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over;
         # inside a news phrase ("والشرطه تقبض عليه") it is the reporter's police, not a call for them.
+        frames = cue_tokens.get("past", []) + cue_tokens.get("news", [])
         for cue in ("urgent", "fear"):
-            for frame in ("past", "news"):
-                if cue in cue_tokens and frame in cue_tokens:
-                    kept = [
-                        (s, e) for s, e in cue_tokens[cue]
-                        if not any(ps <= s and e <= pe for ps, pe in cue_tokens[frame])
-                    ]
-                    if kept:
-                        cue_tokens[cue] = kept
-                    else:
-                        del cue_tokens[cue]
+            if cue in cue_tokens and frames:
+                kept = [(s, e) for s, e in cue_tokens[cue] if not any(fs <= s and e <= fe for fs, fe in frames)]
+                if kept:
+                    cue_tokens[cue] = kept
+                else:
+                    del cue_tokens[cue]
         for cue, spans in cue_tokens.items():
             result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
         if _has_laugh_symbol(text):
