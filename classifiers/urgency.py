@@ -103,13 +103,15 @@ def decide(
     if "disaster" in labels and now and _asks_for_rescue(rules):
         reasons.append("disaster: someone asks for rescue now")
         return "P1", tuple(reasons)
-    if "self_harm" in labels and rules.active("self_harm") and rules.has("minor"):
-        reasons.append("self_harm: a parent or teacher reports a child's risk")
-        return "P2", tuple(reasons)
-    if "child_protection" in labels and rules.active("child_protection") and rules.has("minor"):
-        # A topic word alone ("marrying her off") does not page; beside a child's age it is a disclosure.
-        reasons.append("child_protection: a named child in a child-protection matter")
-        return "P2", tuple(reasons)
+    # A topic word alone ("suicide", "marrying her off") does not page; beside a named child or a child's age,
+    # and not written laughing, it is a disclosure about that child.
+    for label, why in (
+        ("self_harm", "a parent or teacher reports a child's risk"),
+        ("child_protection", "a named child in a child-protection matter"),
+    ):
+        if label in labels and rules.active(label) and rules.has("minor") and not joking:
+            reasons.append(f"{label}: {why}")
+            return "P2", tuple(reasons)
     elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
     if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:
         reasons.append("disaster: a family left without shelter")

@@ -64,3 +64,4 @@ def test_a_child_protection_topic_beside_a_childs_age_pages() -> None:
     assert decide(("child_protection",), {}, rules(topic), PAGE)[0] == "P3"
     assert decide(("child_protection",), {}, rules(topic, minor=True), PAGE)[0] == "P2"
     assert decide(("child_protection",), {}, rules(topic, minor=True, service=True), PAGE)[0] == "P3"
+    assert decide(("child_protection",), {}, rules(topic, minor=True, laugh=True), PAGE)[0] == "P3"
