@@ -94,6 +94,23 @@ def test_no_context_cue_collapses_into_a_negation() -> None:
     assert not bad
 
 
+def test_no_lexicon_lists_an_entry_twice() -> None:
+    """Matching is on folded text, so "رواية" and "روايه" are one entry: listing both only makes the lists longer
+    for the social workers who review them."""
+    from classifiers.normalise import fold
+    from classifiers.rules import LEXICON_DIR, read_list
+
+    twice = []
+    for path in sorted(LEXICON_DIR.glob("*.txt")) + sorted((LEXICON_DIR / "context").glob("*.txt")):
+        seen: set[str] = set()
+        for entry in read_list(path):
+            key = " ".join(fold(entry).split())
+            if key in seen:
+                twice.append((path.name, entry))
+            seen.add(key)
+    assert not twice
+
+
 def test_a_verb_ending_in_alef_maqsura_is_not_first_person(lexicon_only: Classifier) -> None:
     """Folding makes "اعتدى على" (he attacked, on) look like "اعتدي علي" (attack, on me): the news item must
     stay news, and "on me" must stay a disclosure."""
