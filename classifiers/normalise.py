@@ -138,13 +138,27 @@ _ARABIZI_WORDS = frozenset(
 _CLOCK_OR_ORDINAL = re.compile(r"\d+(?:am|pm|st|nd|rd|th)")
 
 
-def looks_arabizi(text: str) -> bool:
+# English function words: a tweet with "2day" in it is still English if these outnumber the Arabizi words.
+_ENGLISH_WORDS = frozenset(
+    "the a an and or of to in on at for with is are was were be been it its this that my your his her our their "
+    "i you he she we they me him them not no but from by as have has had will would can could do does did so "
+    "if there here what when who how just about all".split()
+)
+
+
+def looks_arabizi(text: str, strict: bool = False) -> bool:
+    """Latin text written as Arabic. `strict`: at least two Arabizi words, and more of them than English
+    function words (for matching the Arabic lexicons' derived patterns, whose short skeletons English words
+    share: "hometown" reads as هيموتني)."""
     if any(_is_arabic(c) for c in text[:200]):
         return False
     words = re.findall(r"[a-z0-9']+", text.lower())
     digit_words = [w for w in words if _ARABIZI_DIGIT_WORD.fullmatch(w)]
     weak = sum(1 for w in digit_words if _CLOCK_OR_ORDINAL.fullmatch(w))
     marker_words = sum(1 for w in words if w in _ARABIZI_WORDS)
+    if strict:
+        signal = len(digit_words) - weak + marker_words
+        return signal >= 2 and signal > sum(1 for w in words if w in _ENGLISH_WORDS)
     return len(digit_words) > weak or marker_words >= 2 or (weak >= 1 and marker_words >= 1)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from classifiers import arabizi
 from classifiers.normalise import Normalised, arabizi_skeleton, fold, looks_arabizi, normalise
 from classifiers.result import LABELS
 
@@ -78,6 +79,20 @@ class Hit:
     topic: bool = False  # a topic word ("suicide", "عنف اسري"): labels the message, does not page alone
 
 
+@dataclass(frozen=True)
+class ArabiziEntry:
+    """A lexicon entry matched on the consonant skeleton of Latin text: hand-written in `<label>.arabizi.txt`, or
+    derived from an Arabic entry (`arabizi.from_arabic`; those count only in text that looks like Arabizi)."""
+
+    label: str
+    pattern: re.Pattern[str]
+    entry: str
+    has_digit: bool
+    topic: bool = False
+    first_person: bool = True
+    derived: bool = False
+
+
 @dataclass
 class RuleResult:
     hits: list[Hit] = field(default_factory=list)
@@ -124,7 +139,9 @@ class RuleLayer:
         self.wildcard_gate: re.Pattern[str] | None = None
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
-        self.arabizi: list[tuple[str, re.Pattern[str], str, bool]] = []  # label, pattern, entry, has digit
+        self.arabizi: list[ArabiziEntry] = []
+        # Context cues read in Arabizi (derived from the Arabic lists; negation is read beside each hit instead)
+        self.arabizi_cues: list[tuple[str, re.Pattern[str]]] = []
         # The first word of every entry's skeleton, per entry kind (True: those with a digit). An entry can only
         # match where its first word stands whole in the message's skeleton; most Latin-script messages are
         # English and hold none, and one set lookup is cheaper than a regex scan per entry.
@@ -142,6 +159,14 @@ class RuleLayer:
                         self.wildcards.add(key, [self._wildcard_pattern(entry)])
                     else:
                         plain.setdefault(key, []).append(self.make_doc(entry))
+                    derived = arabizi.from_arabic(fold(entry)) if lang == "ar" else None
+                    if derived is not None:
+                        self.arabizi.append(
+                            ArabiziEntry(
+                                label, derived.regex, entry, False, key.endswith("/topic"),
+                                arabizi.first_person(fold(entry)), derived=True,
+                            )
+                        )
                 for key, pattern_docs in plain.items():
                     self.phrases.add(key, pattern_docs)
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
@@ -149,10 +174,11 @@ class RuleLayer:
                 skel = arabizi_skeleton(entry).text
                 pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
                 has_digit = any(c.isdigit() for c in skel)
-                self.arabizi.append((label, pattern, entry, has_digit))
+                self.arabizi.append(ArabiziEntry(label, pattern, entry, has_digit))
                 first = _SKELETON_WORD.match(skel)
                 for kind in (True, False) if has_digit else (False,):
                     self.arabizi_first[kind].add(first.group() if first else "")  # "": never skip
+        self.arabizi_first[False].add("")  # derived entries: text that looks like Arabizi is always scanned
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
@@ -163,6 +189,11 @@ class RuleLayer:
                         self.cue_symbols.setdefault(cue, []).append(entry)
             if docs:
                 self.cue_matcher.add(cue, docs)
+            if cue != "negation":
+                for entry in read_list(lexicon_dir / "context" / f"{cue}.ar.txt"):
+                    derived = arabizi.from_arabic(fold(entry))
+                    if derived is not None:
+                        self.arabizi_cues.append((cue, derived.regex))
         if self.wildcard_anchors:
             ordered = sorted(self.wildcard_anchors, key=len, reverse=True)
             self.wildcard_gate = re.compile("|".join(re.escape(a) for a in ordered))
@@ -292,10 +323,16 @@ class RuleLayer:
         first_words = self.arabizi_first[not arabizi_text]
         if "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
             return
-        for label, pattern, entry, has_digit in self.arabizi:
-            if not has_digit and not arabizi_text:
+        derived = looks_arabizi(text, strict=True)
+        if derived:
+            for cue, pattern in self.arabizi_cues:
+                for m in pattern.finditer(skel.text):
+                    result.cues.setdefault(cue, []).append(skel.span(m.start(), m.end()))
+        for item in self.arabizi:
+            if item.derived and not derived or not item.has_digit and not arabizi_text:
                 continue
-            for m in pattern.finditer(skel.text):
+            label = item.label
+            for m in item.pattern.finditer(skel.text):
                 start, end = skel.span(m.start(), m.end())
                 while end < len(text) and text[end].isalnum():
                     end += 1  # the skeleton drops a final vowel; show the whole word
@@ -309,7 +346,8 @@ class RuleLayer:
                 elif label in ("self_harm", "imminent_danger") and _near_cue(result, "hyperbole", start, end):
                     muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
                 result.hits.append(
-                    Hit(label, start, end, entry, f"lexicon:{label}/arabizi", True, muted)
+                    Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", item.first_person, muted,
+                        item.topic)
                 )
 
     @staticmethod

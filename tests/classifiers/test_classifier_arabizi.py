@@ -1,0 +1,99 @@
+"""The Arabic lexicons read in Arabizi (classifiers/arabizi.py): what they catch and what they must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers import Classifier
+from classifiers.arabizi import first_person, from_arabic
+from classifiers.normalise import arabizi_skeleton, fold, looks_arabizi
+
+
+def matches(entry: str, latin: str) -> bool:
+    pattern = from_arabic(fold(entry))
+    assert pattern is not None, entry
+    return bool(pattern.regex.search(arabizi_skeleton(latin).text))
+
+
+@pytest.mark.parametrize(
+    ("entry", "latin"),
+    [
+        ("اجرح نفسي", "ajra7 nafsi"),  # ح as 7
+        ("اجرح نفسي", "ajrah nafsy"),  # ح as h, ي as y
+        ("يطق امي", "y6ig omy"),  # ط as 6, ق as g
+        ("يطق امي", "ytig ommi"),  # ط as t
+        ("بقتل نفسي", "ba2tel nafsi"),  # ق as a glottal 2
+        ("اخذت حبوب كثير", "akhadt 7boob kteer"),  # خ as kh, ث as t
+        ("الحبوب جاهزه", "el7boob jahza"),  # article glued, final ه as a vowel
+        ("الحبوب جاهزه", "el 7boob jahzeh"),  # article apart
+        ("حريق كبير", "7ari8 kbeer"),
+    ],
+)
+def test_an_arabic_entry_matches_its_arabizi_spellings(entry: str, latin: str) -> None:
+    assert matches(entry, latin)
+
+
+@pytest.mark.parametrize(
+    ("entry", "latin"),
+    [
+        ("حريق كبير", "7ar kbeer wallah"),  # a great heat: a final ق may not vanish
+        ("يحرقه", "el dawam y7ar8 a3sabi"),  # it burns my nerves: a lone verb keeps its "his"
+        ("اجرح نفسي", "a3raf nafsi"),  # a different verb
+    ],
+)
+def test_an_arabic_entry_does_not_match_other_words(entry: str, latin: str) -> None:
+    assert not matches(entry, latin)
+
+
+def test_one_word_entries_too_short_to_stand_alone_are_not_derived() -> None:
+    assert from_arabic(fold("موت")) is None  # "mt": met, mate, might
+    assert from_arabic(fold("الحريق")) is None  # "7r8" once the article is left aside
+    assert from_arabic(fold("انتحر*")) is not None
+
+
+def test_first_person_is_read_from_the_arabic_entry() -> None:
+    assert first_person("يضرب امي") and first_person("ضربني") and first_person("اجرح نفسي")
+    assert not first_person("يتحرش فيها")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boston may not be my hometown but I live here it's so sad what happened earlier 2day",
+        "Results of hurricane Sandy in Indiana, pics 2nite",
+    ],
+)
+def test_english_with_a_digit_word_is_not_read_with_the_arabic_lexicons(
+    lexicon_only: Classifier, text: str
+) -> None:
+    """"hometown" has the skeleton of هيموتني (he will kill me), "Indiana" that of انقذوني (save me)."""
+    assert looks_arabizi(text) and not looks_arabizi(text, strict=True)
+    assert not [e for e in lexicon_only.classify(text).evidence if e.source.endswith("/arabizi")]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ana m3aya el shafra w 3amal ajra7 nafsi msh 2ader awa2af", "self_harm"),
+        ("ubooy y6ig omy kil lail w ana 5ayfa 3ala a5way el sgar", "domestic_violence"),
+    ],
+)
+def test_arabizi_found_only_through_the_arabic_lists(lexicon_only: Classifier, text: str, label: str) -> None:
+    res = lexicon_only.classify(text)
+    assert label in res.labels
+    assert res.urgency in ("P1", "P2")
+    assert any(e.source == f"lexicon:{label}/arabizi" for e in res.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wallah el dawam y7ar8 a3sabi, bamoot mn el mal",
+        "wallah el 7ar ya8tilni 😂",
+        "ana w zoji ra7 nsafer el 3eed, kaif n8adem 3ala ta9reeh?",
+        "el walad kasar el ka2s w mama zi3lat menno shway",
+    ],
+)
+def test_everyday_arabizi_gets_no_lexicon_label(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency not in ("P1", "P2")
+    assert not [e for e in lexicon_only.classify(text).evidence if e.source.startswith("lexicon:")]
