@@ -49,8 +49,11 @@ def _spellings(word: str, initial: bool, alone: bool = False) -> set[str]:
     is a whole entry."""
     options: list[tuple[str, ...]] = []
     for i, ch in enumerate(word):
+        if ch.isdigit():
+            options.append((ch,))  # an age: "عمره 13"
+            continue
         if ch not in _LETTER:
-            return set()  # a digit, Latin or unknown letter: not an Arabizi-able entry
+            return set()  # a Latin or unknown letter: not an Arabizi-able entry
         opts = _INITIAL.get(ch, _LETTER[ch]) if i == 0 and initial else _LETTER[ch]
         if ch == "ه" and i == len(word) - 1 and i > 0 and not alone:
             # ة/ه at the end ("shafra", "darabo"): a vowel. Not in a one-word entry, where dropping the "his"
@@ -59,6 +62,11 @@ def _spellings(word: str, initial: bool, alone: bool = False) -> set[str]:
         if ch == "ق" and i == len(word) - 1:
             opts = ("8", "k")  # a final glottal "2" would leave nothing: "7ari2" and "7ar" (heat) alike
         options.append(opts)
+    if initial and not alone and len(word) > 2 and word[0] in "يت":
+        # the dialects' tense prefix on a present verb: "byedrob" (بيضرب), "hay2telni" (هيقتلني); not on a
+        # one-word entry, where "bt9r" (بتضرر) is also "bat9eer" (it will become)
+        first = options[0]
+        options[0] = first + tuple(p + ("" if c == "y" else c) for p in ("b", "h") for c in first)
     out: set[str] = set()
     for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS * 4):
         out.add(_collapse(list(combo)))

@@ -146,6 +146,18 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
+# Everyday Arabizi words without a digit ("bayye byedrob emme kel ma bisker"). Too close to English or
+# Spanish words ("ma", "el", "la") to decide on their own, they count half, and only in the strict test, where
+# English function words outweigh them.
+_ARABIZI_COMMON = frozenset(
+    "ma w wa el il fi fe la wala mish msh mesh mu mo mob mub ya hay hayda hathi hadi shu sho esh eish kif keef "
+    "laish leish lesh kteer ktir ktiir howa huwa heya hiya e7na i7na ehna intu bayye baba mama emme ommi omi "
+    "ummi ubooy abooy abuya ommy ukhti ukhty akhoy akhooy zoji zawji jozi goz gozi rajli marti mart bint walad "
+    "al7een hala2 halla2 dilwa2ti delwa2ty alheen tawni yalla lazem lazim bukra bokra ams embare7 ghadi hnak "
+    "hon hoon hena".split()
+)
+
+
 def looks_arabizi(text: str, strict: bool = False) -> bool:
     """Latin text written as Arabic. `strict`: at least two Arabizi words, and more of them than English
     function words (for matching the Arabic lexicons' derived patterns, whose short skeletons English words
@@ -157,7 +169,8 @@ def looks_arabizi(text: str, strict: bool = False) -> bool:
     weak = sum(1 for w in digit_words if _CLOCK_OR_ORDINAL.fullmatch(w))
     marker_words = sum(1 for w in words if w in _ARABIZI_WORDS)
     if strict:
-        signal = len(digit_words) - weak + marker_words
+        common = sum(1 for w in words if w in _ARABIZI_COMMON and w not in _ARABIZI_WORDS)
+        signal = len(digit_words) - weak + marker_words + common / 2
         return signal >= 2 and signal > sum(1 for w in words if w in _ENGLISH_WORDS)
     return len(digit_words) > weak or marker_words >= 2 or (weak >= 1 and marker_words >= 1)
 

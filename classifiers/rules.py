@@ -28,7 +28,7 @@ NEGATION_REACH = 3
 # Domestic violence: only a cue right beside the verb ("ضربتني الشمس", sunstroke), never one a word away.
 HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 0}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
-_FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm".split())
+_FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll we're we've".split())
 _FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
 # "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم"])
@@ -41,7 +41,8 @@ _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
 def strip_clitic(word: str) -> str:
-    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما").
+    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما"), and a
+    dialect tense prefix from a present verb.
 
     Applied twice: a word that itself starts with و/ف loses that letter on both sides (lexicon "ودي" -> "دي"),
     so the same word after a conjunction ("وودي اموت", "ووين") must lose two to match it.
@@ -51,6 +52,12 @@ def strip_clitic(word: str) -> str:
             word = word[1:]
         else:
             break
+    # The dialects' tense prefix on a present verb: ب (Gulf, Levantine, Egyptian: "بيضرب امي") and the Egyptian
+    # future ه ("هيقتلني") are the same verb as يضرب / يقتلني. Only before a verb's own ي/ت (Gulf "بنتحر" is "I
+    # will kill myself", not "نتحرك", we move) and on four letters or more ("بيت", "هيك" keep theirs). Entries
+    # are read through the same function, so both spellings of an entry match both spellings in a message.
+    if len(word) > 3 and word[0] in "به" and word[1] in "يت":
+        word = word[1:]
     return word
 
 
@@ -319,11 +326,11 @@ class RuleLayer:
         seen: set[tuple[str, int]] = set()
         # Entries without a digit ("bdi mout") have skeletons English words can share ("bad meth"):
         # they only count in text that looks like Arabizi as a whole.
-        arabizi_text = looks_arabizi(text)
+        derived = looks_arabizi(text, strict=True)  # mostly Arabizi words: the Arabic lists apply too
+        arabizi_text = derived or looks_arabizi(text)
         first_words = self.arabizi_first[not arabizi_text]
         if "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
             return
-        derived = looks_arabizi(text, strict=True)
         if derived:
             for cue, pattern in self.arabizi_cues:
                 for m in pattern.finditer(skel.text):

@@ -97,3 +97,21 @@ def test_arabizi_found_only_through_the_arabic_lists(lexicon_only: Classifier, t
 def test_everyday_arabizi_gets_no_lexicon_label(lexicon_only: Classifier, text: str) -> None:
     assert lexicon_only.classify(text).urgency not in ("P1", "P2")
     assert not [e for e in lexicon_only.classify(text).evidence if e.source.startswith("lexicon:")]
+
+
+def test_a_present_verb_matches_with_the_dialect_tense_prefix() -> None:
+    """"byedrob" (بيضرب) and "hay2telni" (هيقتلني) are the lexicon's يضرب / يقتلني; not for a one-word entry,
+    where بتضرر (it is damaged) would read "bat9eer" (it will become)."""
+    assert matches("يضرب امي", "bayye byedrob emme")
+    assert matches("يقتلني الليله", "hay2telni el lela")
+    pattern = from_arabic(fold("تضرر"))
+    assert pattern is None or not pattern.regex.search(arabizi_skeleton("bat9eer").text)
+
+
+def test_an_age_in_an_arabic_cue_is_read_in_arabizi() -> None:
+    assert matches("عندي 13 سنه", "w 3ndi 13 sana")
+
+
+def test_arabizi_without_digits_counts_when_its_words_outnumber_english_ones() -> None:
+    assert looks_arabizi("bayye byedrob emme kel ma bisker", strict=True)
+    assert not looks_arabizi("la la land is the film my ma loved, el capitan too", strict=True)

@@ -238,3 +238,27 @@ def test_a_doc_made_elsewhere_is_read_the_same() -> None:
     plain = layer.run(text, layer.nlp.make_doc(norm.text), norm)
     assert plain == layer.run(text)
     assert plain.cues.get("negation")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ابوي بيضرب امي كل ليله", "domestic_violence"),  # Levantine/Gulf ب on يضرب
+        ("اختي بتقول مش عايزه تعيش وقافله على نفسها", "self_harm"),  # Egyptian بتقول = تقول
+        ("بنتحر الليله", "self_harm"),  # Gulf: ب + (ا)نتحر, I will kill myself
+    ],
+)
+def test_the_dialect_tense_prefix_does_not_hide_a_verb(lexicon_only: Classifier, text: str, label: str) -> None:
+    assert label in lexicon_only.classify(text).labels
+
+
+@pytest.mark.parametrize("text", ["مع الوفد نتحرك في شرق المدينه بكره", "بيت جدي قديم وبنته ساكنه فيه"])
+def test_the_tense_prefix_is_not_stripped_from_other_words(lexicon_only: Classifier, text: str) -> None:
+    """"نتحرك" (we move) is not بنتحر less its ب; "بيت" and "بنته" keep theirs."""
+    assert not lexicon_only.classify(text).labels
+
+
+def test_ive_is_first_person(lexicon_only: Classifier) -> None:
+    """A contraction before the match makes it a disclosure, not a service question ("how to stop")."""
+    res = lexicon_only.classify("I've been cutting again and I don't know how to stop")
+    assert res.urgency in ("P1", "P2")
