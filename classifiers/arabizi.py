@@ -67,6 +67,8 @@ def _spellings(word: str, initial: bool, alone: bool = False) -> set[str]:
         # one-word entry, where "bt9r" (بتضرر) is also "bat9eer" (it will become)
         first = options[0]
         options[0] = first + tuple(p + ("" if c == "y" else c) for p in ("b", "h") for c in first)
+    elif initial and not alone and len(word) > 2 and word[0] == "ا":
+        options[0] = ("a", "b", "h")  # and in the first person the alef goes: "hashrab" (هشرب) is اشرب
     out: set[str] = set()
     for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS * 4):
         out.add(_collapse(list(combo)))

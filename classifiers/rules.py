@@ -40,6 +40,10 @@ GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": 
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 
 
+# After a ب/ه prefix these letters start no first-person verb: "بال..." (with the), "بنت" (girl), "بو..." (father of)
+_NOT_FIRST_PERSON_VERB = frozenset("اأإآءوينتى")
+
+
 def strip_clitic(word: str) -> str:
     """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما"), and a
     dialect tense prefix from a present verb.
@@ -56,8 +60,12 @@ def strip_clitic(word: str) -> str:
     # future ه ("هيقتلني") are the same verb as يضرب / يقتلني. Only before a verb's own ي/ت (Gulf "بنتحر" is "I
     # will kill myself", not "نتحرك", we move) and on four letters or more ("بيت", "هيك" keep theirs). Entries
     # are read through the same function, so both spellings of an entry match both spellings in a message.
-    if len(word) > 3 and word[0] in "به" and word[1] in "يت":
-        word = word[1:]
+    if len(word) > 3 and word[0] in "به" and "\u0600" <= word[1] <= "\u06ff":
+        if word[1] in "يت":
+            word = word[1:]
+        elif word[1] not in _NOT_FIRST_PERSON_VERB:
+            # The first person drops its alef after the prefix: "بموت", "هشرب" are اموت, اشرب.
+            word = "ا" + word[1:]
     return word
 
 
@@ -70,6 +78,39 @@ def read_list(path: Path) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+# English written both ways: an entry "he will kill me" also matches "he'll kill me", "i'm scared" also "im scared".
+_CONTRACTIONS = (
+    ("he will", "he'll"), ("she will", "she'll"), ("they will", "they'll"), ("i will", "i'll"),
+    ("we will", "we'll"), ("i am", "i'm"), ("i have", "i've"), ("i would", "i'd"), ("do not", "don't"),
+    ("does not", "doesn't"), ("did not", "didn't"), ("will not", "won't"), ("cannot", "can't"),
+    ("is not", "isn't"), ("he is", "he's"), ("she is", "she's"), ("you are", "you're"),
+)
+# Contractions also typed without the apostrophe (not "he'll" -> "hell", "i'll" -> "ill", "it's" -> "its").
+_BARE = ("i'm", "i've", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "he's", "she's", "they'll")
+
+
+def english_spellings(entry: str) -> list[str]:
+    """The entry and its contracted / expanded / apostrophe-less forms."""
+    out = [entry]
+    if entry.startswith("will "):  # "will kill me" is also "he'll kill me": one token in the message
+        out += [f"{who}'ll {entry[5:]}" for who in ("he", "she", "they", "you")]
+    for long, short in _CONTRACTIONS:
+        for form in list(out):
+            padded = f" {form} "
+            if f" {long} " in padded:
+                out.append(padded.replace(f" {long} ", f" {short} ").strip())
+            elif f" {short} " in padded:
+                out.append(padded.replace(f" {short} ", f" {long} ").strip())
+    for form in list(out):
+        padded = f" {form} "
+        bare = [c for c in _BARE if f" {c} " in padded]
+        for c in bare:
+            padded = padded.replace(f" {c} ", f" {c.replace(chr(39), '')} ")
+        if bare:
+            out.append(padded.strip())
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -105,6 +146,7 @@ class RuleResult:
     hits: list[Hit] = field(default_factory=list)
     cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # cue -> original-text spans
     lang: str = "en"
+    narrator: int = 0  # first-person pronouns ("I", "my", "انا"): how much the writer speaks of themself
 
     def active(self, label: str) -> list[Hit]:
         return [h for h in self.hits if h.label == label and not h.muted_by]
@@ -127,7 +169,10 @@ def detect_lang(text: str) -> str:
 
 
 _SKELETON_WORD = re.compile(r"[a-z0-9$]+")
-_WALK = "najda_walk"  # doc.user_data key: (glued-negation token indexes, clause-boundary token indexes)
+# doc.user_data key: (glued-negation token indexes, clause-boundary token indexes, first-person pronoun count,
+# the tokens' NORMs joined: what the wildcard gate searches)
+_WALK = "najda_walk"
+_NARRATOR_AR = frozenset(["انا", "احنا", "نحن"])
 
 
 class RuleLayer:
@@ -157,7 +202,10 @@ class RuleLayer:
         for label in LABELS:
             for lang in LANGS:
                 plain: dict[str, list[Any]] = {}
-                for entry in read_list(lexicon_dir / f"{label}.{lang}.txt"):
+                entries = read_list(lexicon_dir / f"{label}.{lang}.txt")
+                if lang == "en":
+                    entries = [v for e in entries for v in english_spellings(e)]
+                for entry in entries:
                     self.size += 1
                     key = f"{label}/{lang}"
                     if entry.startswith("~"):
@@ -229,7 +277,7 @@ class RuleLayer:
                 norms = [strip_clitic(t.lower_) for t in self.nlp.make_doc(word)]
                 pattern.extend({"NORM": n} for n in norms)
                 literals.extend(norms)
-        # a token's NORM is its lower-case text less a leading و/ف: a suffix of it, so found in the message
+        # a token's NORM contains this literal, and the gate searches the message's NORMs
         self.wildcard_anchors.add(max(literals, key=len))
         return pattern
 
@@ -240,14 +288,19 @@ class RuleLayer:
         # negations and clause boundaries `run` needs.
         nor: list[int] = []
         boundaries: list[int] = []
+        narrator = 0
+        norms: list[str] = []
         for i, tok in enumerate(doc):
             lower = tok.lower_
             tok.norm_ = norm_ = strip_clitic(lower)
+            norms.append(norm_)
             if lower in _NOR:
                 nor.append(i)
             if norm_ in _CLAUSE_END or tok.is_punct:
                 boundaries.append(i)
-        doc.user_data[_WALK] = (nor, boundaries)
+            if lower in _FIRST_PERSON_EN or norm_ in _NARRATOR_AR:
+                narrator += 1
+        doc.user_data[_WALK] = (nor, boundaries, narrator, " ".join(norms))
         return doc, norm
 
     def run(self, text: str, doc: Any = None, norm: Normalised | None = None) -> RuleResult:
@@ -260,7 +313,7 @@ class RuleLayer:
             cue_tokens.setdefault(strings[match_id], []).append((start, end))
         # "ما انتحرت ولا بنتحر": the glued "ولا" (neither / nor) negates like "ما"; the matcher sees it as "لا",
         # which on its own is too often a plea ("لا تقتلني") to be a negation cue.
-        nor, boundaries = doc.user_data[_WALK]
+        nor, boundaries, result.narrator, norm_text = doc.user_data[_WALK]
         for i in nor:
             cue_tokens.setdefault("negation", []).append((i, i + 1))
         # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over;
@@ -284,7 +337,7 @@ class RuleLayer:
                     result.cues.setdefault(cue, []).append((pos, pos + len(sym)))
         quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
         raw_matches = list(self.phrases(doc))
-        if self.wildcard_gate is not None and self.wildcard_gate.search(doc.text.lower()):
+        if self.wildcard_gate is not None and self.wildcard_gate.search(norm_text):
             raw_matches += list(self.wildcards(doc))
         seen: set[tuple[str, int, int]] = set()
         for match_id, start, end in sorted(raw_matches, key=lambda m: (m[1], -m[2])):

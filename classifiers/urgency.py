@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 from classifiers.rules import RuleResult
 
+NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news marker the writer's own story
+
 
 def decide(
     labels: tuple[str, ...],
@@ -38,7 +40,10 @@ def decide(
     # Fear alone does not undo a service question: in "how do I report it for a friend who is afraid to call"
     # the fear is the friend's. Only a "now" (rescue, bleeding, right now) does.
     service = rules.has("service") and not rules.has("urgent")
-    reported = (rules.has("news") or rules.has("quote")) and not now
+    # News markers in a message where the writer speaks of themself again and again ("I am writing about my
+    # father's estate, the court says ... I have decided this is my last week") are their own story, not a report.
+    news = rules.has("news") and rules.narrator < NARRATOR_OWN_STORY
+    reported = (news or rules.has("quote")) and not now
     joking = rules.has("laugh") and not now
 
     def by_rule(label: str) -> bool:

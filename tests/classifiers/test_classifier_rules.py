@@ -196,7 +196,7 @@ def test_the_wildcard_gate_skips_only_messages_that_cannot_match() -> None:
         matched += bool(found)
         gate = layer.wildcard_gate
         assert gate is not None
-        assert not found or gate.search(doc.text.lower()), text
+        assert not found or gate.search(" ".join(tok.norm_ for tok in doc)), text
     assert matched > 10  # the check saw real wildcard matches, not only misses
 
 
@@ -262,3 +262,24 @@ def test_ive_is_first_person(lexicon_only: Classifier) -> None:
     """A contraction before the match makes it a disclosure, not a service question ("how to stop")."""
     res = lexicon_only.classify("I've been cutting again and I don't know how to stop")
     assert res.urgency in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("خلاص هشرب السم النهارده", "self_harm"),  # Egyptian ه + اشرب: the first person drops its alef
+        ("انا كل يوم هجرح نفسي لين ارتاح", "self_harm"),  # entry "اجرح نفسي"
+        ("my dad said if i come home tonight he'll kill me", "imminent_danger"),  # entry "will kill me"
+        ("honestly i dont want to live anymore", "self_harm"),  # entry "i don't want to live"
+    ],
+)
+def test_spellings_of_the_same_words_match_the_same_entries(
+    lexicon_only: Classifier, text: str, label: str
+) -> None:
+    assert label in lexicon_only.classify(text).labels
+
+
+def test_a_prefixed_noun_is_not_read_as_a_first_person_verb(lexicon_only: Classifier) -> None:
+    """"بكره" (tomorrow) and "بنتي" (my daughter) keep their letters: no label, and a daughter's age still counts."""
+    assert not lexicon_only.classify("بكره عندي موعد في المستشفى الساعه عشر").labels
+    assert "child_protection" in lexicon_only.classify("بنتي عمرها 9 وابوها يضربها كل يوم").labels

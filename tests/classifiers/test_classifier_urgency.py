@@ -65,3 +65,16 @@ def test_a_child_protection_topic_beside_a_childs_age_pages() -> None:
     assert decide(("child_protection",), {}, rules(topic, minor=True), PAGE)[0] == "P2"
     assert decide(("child_protection",), {}, rules(topic, minor=True, service=True), PAGE)[0] == "P3"
     assert decide(("child_protection",), {}, rules(topic, minor=True, laugh=True), PAGE)[0] == "P3"
+
+
+def test_a_news_marker_in_the_writers_own_story_does_not_make_it_a_report() -> None:
+    """"the court says ..." in a long first-person complaint: the model's self-harm signal still pages."""
+    scores = {"self_harm": 0.9}
+    told = rules(news=True)
+    own = rules(news=True)
+    own.narrator = 6
+    assert decide(("self_harm",), scores, told, PAGE)[0] == "P3"
+    assert decide(("self_harm",), scores, own, PAGE)[0] == "P1"
+    quoted = rules(quote=True)  # lyrics are sung in the first person: a quote stays a quote
+    quoted.narrator = 6
+    assert decide(("self_harm",), scores, quoted, PAGE)[0] == "P3"
