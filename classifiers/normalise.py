@@ -7,6 +7,7 @@ social worker sees the exact words the citizen wrote, never our folded version.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -162,17 +163,25 @@ def looks_arabizi(text: str, strict: bool = False) -> bool:
     """Latin text written as Arabic. `strict`: at least two Arabizi words, and more of them than English
     function words (for matching the Arabic lexicons' derived patterns, whose short skeletons English words
     share: "hometown" reads as هيموتني)."""
+    loose, strict_ = _arabizi_evidence(text)
+    return strict_ if strict else loose
+
+
+@functools.lru_cache(maxsize=8)
+def _arabizi_evidence(text: str) -> tuple[bool, bool]:
+    """(loose, strict) in one pass; cached because language detection and the rule layer ask about the same
+    message in turn."""
     if any(_is_arabic(c) for c in text[:200]):
-        return False
+        return False, False
     words = re.findall(r"[a-z0-9']+", text.lower())
     digit_words = [w for w in words if _ARABIZI_DIGIT_WORD.fullmatch(w)]
     weak = sum(1 for w in digit_words if _CLOCK_OR_ORDINAL.fullmatch(w))
     marker_words = sum(1 for w in words if w in _ARABIZI_WORDS)
-    if strict:
-        common = sum(1 for w in words if w in _ARABIZI_COMMON and w not in _ARABIZI_WORDS)
-        signal = len(digit_words) - weak + marker_words + common / 2
-        return signal >= 2 and signal > sum(1 for w in words if w in _ENGLISH_WORDS)
-    return len(digit_words) > weak or marker_words >= 2 or (weak >= 1 and marker_words >= 1)
+    loose = len(digit_words) > weak or marker_words >= 2 or (weak >= 1 and marker_words >= 1)
+    common = sum(1 for w in words if w in _ARABIZI_COMMON and w not in _ARABIZI_WORDS)
+    signal = len(digit_words) - weak + marker_words + common / 2
+    strict = signal >= 2 and signal > sum(1 for w in words if w in _ENGLISH_WORDS)
+    return loose, strict
 
 
 _DIGRAPHS = {"kh": "5", "gh": "8", "sh": "$", "ch": "$", "th": "t", "dh": "d"}
