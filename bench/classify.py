@@ -51,10 +51,18 @@ def pin_one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def rate(fn: Callable[[], object], n: int) -> float:
-    started = time.perf_counter()
-    fn()
-    return n / (time.perf_counter() - started)
+FAST_PASSES = 5  # stages that take a fraction of a second are timed this many times, the best pass kept
+
+
+def rate(fn: Callable[[], object], n: int, passes: int = 1) -> float:
+    """Messages per second; with several passes, the best one (on a shared machine a single sub-second pass
+    swung by ±20% between runs of the same code)."""
+    best = float("inf")
+    for _ in range(passes):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return n / best
 
 
 def latencies(fn: Callable[[str], object], texts: Sequence[str]) -> list[float]:
@@ -211,8 +219,13 @@ def main() -> int:
 
     full.classify_many(speed_texts[:20])  # warm up
     fig: dict[str, float] = {}
-    fig["lexicon_spacy_batch"] = rate(stage_lexicon_spacy, len(speed_texts))
-    fig["lexicon_spacy_single"] = rate(lambda: [fast.classify(t) for t in speed_texts], len(speed_texts))
+    # The first pass meets most of these words for the first time (spaCy adds each new word to its vocabulary,
+    # as a worker does all day with new messages); the best of the next passes is the warm, uncontended speed.
+    fig["lexicon_spacy_first"] = rate(stage_lexicon_spacy, len(speed_texts))
+    fig["lexicon_spacy_batch"] = rate(stage_lexicon_spacy, len(speed_texts), FAST_PASSES)
+    fig["lexicon_spacy_single"] = rate(
+        lambda: [fast.classify(t) for t in speed_texts], len(speed_texts), FAST_PASSES
+    )
     lat = latencies(full.classify, speed_texts[:200])
     fig["full_single"] = 1000 / statistics.mean(lat)
     fig["full_p50_ms"] = statistics.median(lat)
@@ -227,8 +240,10 @@ def main() -> int:
     started = time.perf_counter()
     peer = Peer(fit, val)
     fig["peer_train_s"] = time.perf_counter() - started
-    fig["peer_single"] = rate(lambda: [peer.classify_many([t]) for t in speed_texts], len(speed_texts))
-    fig["peer_batch"] = rate(lambda: peer.classify_many(speed_texts), len(speed_texts))
+    fig["peer_single"] = rate(
+        lambda: [peer.classify_many([t]) for t in speed_texts], len(speed_texts), FAST_PASSES
+    )
+    fig["peer_batch"] = rate(lambda: peer.classify_many(speed_texts), len(speed_texts), FAST_PASSES)
     fig["rss_full_mb"] = worker_rss(True)
     fig["rss_lexicon_spacy_mb"] = worker_rss(False)
 
@@ -260,12 +275,15 @@ def main() -> int:
     lines = [
         f"Measured by `python bench/classify.py` on {time.strftime('%Y-%m-%d')}, one core pinned, "
         f"model `{full.version}`. Speed on {len(speed_texts)} holdout messages of typical length "
-        f"(≤ {TYPICAL_MAX_CHARS} chars); quality on the whole holdout ({len(holdout)} rows, never used for "
+        f"(≤ {TYPICAL_MAX_CHARS} chars; the lexicon and peer rates are the best of {FAST_PASSES} passes, the "
+        "e5 ones a single pass); quality on the whole holdout ({len(holdout)} rows, never used for "
         "training or thresholds). The peer is TF-IDF (word 1-2 + char 2-4 grams) + logistic regression, "
         "trained in the same run on the same rows, thresholds at recall 0.92 on the same validation split.",
         "",
         "| figure | Najda | peer | ratio Najda/peer |",
         "|---|---|---|---|",
+        f"| lexicon + spaCy stages, batch, first pass over unseen messages (msg/s) | "
+        f"{fig['lexicon_spacy_first']:.0f} | | |",
         f"| lexicon + spaCy stages, batch (msg/s) | {fig['lexicon_spacy_batch']:.0f} | "
         f"{fig['peer_batch']:.0f} | {fig['lexicon_spacy_batch'] / fig['peer_batch']:.2f} |",
         f"| lexicon + spaCy, single messages (msg/s) | {fig['lexicon_spacy_single']:.0f} | "
