@@ -283,3 +283,9 @@ def test_a_prefixed_noun_is_not_read_as_a_first_person_verb(lexicon_only: Classi
     """"بكره" (tomorrow) and "بنتي" (my daughter) keep their letters: no label, and a daughter's age still counts."""
     assert not lexicon_only.classify("بكره عندي موعد في المستشفى الساعه عشر").labels
     assert "child_protection" in lexicon_only.classify("بنتي عمرها 9 وابوها يضربها كل يوم").labels
+
+
+def test_the_iraqi_progressive_does_not_hide_a_verb(lexicon_only: Classifier) -> None:
+    """Iraqi "دي" + present verb ("ديضربني") is يضربني; "ديره" (home town) and "دين" are not verbs."""
+    assert "domestic_violence" in lexicon_only.classify("زوجي ديضربني كل يوم").labels
+    assert not lexicon_only.classify("اشتقت للديره ولاهل الدين والخير").labels
