@@ -251,6 +251,10 @@ class RuleLayer:
                     derived = arabizi.from_arabic(fold(entry))
                     if derived is not None:
                         self.arabizi_cues.append((cue, derived.regex))
+                # the short everyday words ("al7een", "el jaw") the derived patterns leave out
+                for entry in read_list(lexicon_dir / "context" / f"{cue}.arabizi.txt"):
+                    skel = re.escape(arabizi_skeleton(entry).text)
+                    self.arabizi_cues.append((cue, re.compile(rf"(?<![a-z0-9$]){skel}(?![a-z0-9$])")))
         if self.wildcard_anchors:
             ordered = sorted(self.wildcard_anchors, key=len, reverse=True)
             self.wildcard_gate = re.compile("|".join(re.escape(a) for a in ordered))
@@ -517,7 +521,7 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
 
 
 def _has_laugh_symbol(text: str) -> bool:
-    return any(s in text for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao"))
+    return any(s in text for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:

@@ -116,3 +116,10 @@ def test_an_age_in_an_arabic_cue_is_read_in_arabizi() -> None:
 def test_arabizi_without_digits_counts_when_its_words_outnumber_english_ones() -> None:
     assert looks_arabizi("bayye byedrob emme kel ma bisker", strict=True)
     assert not looks_arabizi("la la land is the film my ma loved, el capitan too", strict=True)
+
+
+def test_short_arabizi_context_words_come_from_their_own_lists(lexicon_only: Classifier) -> None:
+    """"el jaw" (the weather) makes "ra7 y2tilni" a figure of speech; "al7een" (now) makes a beating P1. Both are
+    too short for the patterns derived from the Arabic cue lists."""
+    assert lexicon_only.classify("el jaw ra7 y2tilni, 50 daraja w ma fi kahraba").urgency not in ("P1", "P2")
+    assert lexicon_only.classify("zoji y6igni al7een w el 3yal yseeho").urgency == "P1"
