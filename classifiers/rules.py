@@ -20,7 +20,7 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
 CUES = (
     "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
-    "fear", "act", "family", "employer", "bystander", "shelter",
+    "fear", "act", "family", "employer", "bystander", "shelter", "literal",
 )
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
@@ -409,7 +409,11 @@ class RuleLayer:
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
                 if before and before[-1] in ("m", "m$", "mb", "mw", "nt"):  # ma / mish / mob / mo / not
                     muted = "negation"
-                elif label in ("self_harm", "imminent_danger") and _near_cue(result, "hyperbole", start, end):
+                elif (
+                    label in ("self_harm", "imminent_danger")
+                    and _near_cue(result, "hyperbole", start, end)
+                    and not any(start <= s and e <= end for s, e in result.cues.get("literal", []))
+                ):
                     muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
                 result.hits.append(
                     Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", item.first_person, muted,
@@ -468,7 +472,10 @@ class RuleLayer:
                     return "negation"
         reach = HYPERBOLE_REACH.get(label)
         if reach is not None:
-            for c_start, c_end in cue_tokens.get("hyperbole", []):
+            # A self-harm act or method inside the match ("اجرح نفسي", "cut myself") is never a figure of speech,
+            # whatever stressor sits beside it ("من ضغط الدوام صرت اجرح نفسي").
+            literal = any(start <= c_start and c_end <= end for c_start, c_end in cue_tokens.get("literal", []))
+            for c_start, c_end in [] if literal else cue_tokens.get("hyperbole", []):
                 if start <= c_start and c_end <= end:
                     continue  # the entry names it: "fainted from the heat" is about the heat, not a figure
                 near = (start - reach <= c_end <= end + reach) or (

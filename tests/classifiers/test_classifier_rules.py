@@ -289,3 +289,18 @@ def test_the_iraqi_progressive_does_not_hide_a_verb(lexicon_only: Classifier) ->
     """Iraqi "دي" + present verb ("ديضربني") is يضربني; "ديره" (home town) and "دين" are not verbs."""
     assert "domestic_violence" in lexicon_only.classify("زوجي ديضربني كل يوم").labels
     assert not lexicon_only.classify("اشتقت للديره ولاهل الدين والخير").labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "من ضغط الدوام صرت اجرح نفسي كل يوم",
+        "since the exams started I cut myself every night",
+        "الامتحانات تعبتني وصرت افكر انتحر",
+    ],
+)
+def test_a_stressor_beside_a_self_harm_act_is_not_a_figure_of_speech(lexicon_only: Classifier, text: str) -> None:
+    """Work, exams and traffic are the everyday subjects of "killing me"; beside an act or a method (context
+    list `literal`) they are what drove someone to it."""
+    res = lexicon_only.classify(text)
+    assert "self_harm" in res.labels and res.urgency == "P1"
