@@ -20,7 +20,7 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
 CUES = (
     "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
-    "fear", "act", "family", "employer", "bystander", "shelter", "literal",
+    "fear", "act", "family", "employer", "bystander", "shelter", "literal", "knowing", "ongoing",
 )
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
@@ -38,6 +38,12 @@ FIRST_PERSON_LOOKBEHIND = 3
 _PUNCT = "،؛؟.,;:!?\"'()[]«»…-"
 GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
+# Words just before an opening quote that make it the words of someone in the story ("قال "بذبحك الليله"",
+# "he texted me "I will kill you""), not a lyric or a film line.
+_SAID = re.compile(
+    r"\b(?:said|says|told me|texted me|wrote|shouted|screamed|قال|قالت|قالي|يقول|تقول|كتب|ارسل|يصارخ)"
+    r"(?:\W+\w+){0,2}\W{0,12}$"  # up to two words between: "قال لي بالحرف", "said to me"
+)
 
 
 # After a ب/ه prefix these letters start no first-person verb: "بال..." (with the), "بنت" (girl), "بو..." (father of)
@@ -341,7 +347,7 @@ class RuleLayer:
                 pos = text.find(sym)
                 if pos >= 0:
                     result.cues.setdefault(cue, []).append((pos, pos + len(sym)))
-        quoted = [m.span() for m in _QUOTED.finditer(norm.text)]
+        quoted = [m.span() for m in _QUOTED.finditer(norm.text) if not _SAID.search(norm.text[: m.start()][-40:])]
         raw_matches = list(self.phrases(doc))
         if self.wildcard_gate is not None and self.wildcard_gate.search(norm_text):
             raw_matches += list(self.wildcards(doc))
@@ -467,6 +473,8 @@ class RuleLayer:
                 continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
             if c_end < len(doc) and doc[c_end].like_num:
                 continue  # "عمره ١٧ يجرح نفسه": his age is 17 ("عمره ما" = never)
+            if any(c_end <= k_start and k_end <= start for k_start, k_end in cue_tokens.get("knowing", [])):
+                continue  # "ما حد يعرف اني اجرح نفسي", "nobody knows I cut myself": it is the knowing that is denied
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
                 if not _conjunct_between(doc, c_end, start + 1):
                     return "negation"
@@ -483,7 +491,8 @@ class RuleLayer:
                 )
                 if near and (same_clause(c_end, start) or same_clause(end, c_start)):
                     return "hyperbole"
-            laughing = label in ("self_harm", "imminent_danger") and _has_laugh_symbol(span.doc.text)
+            # on the original text: folding turns "هههه" into one letter
+            laughing = label in ("self_harm", "imminent_danger") and result.has("laugh")
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
         # Disaster words are not muted by prayers or news: the ministry tracks disasters reported by others too
@@ -528,7 +537,8 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
 
 
 def _has_laugh_symbol(text: str) -> bool:
-    return any(s in text for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
+    low = text.lower()
+    return any(s in low for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:

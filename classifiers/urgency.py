@@ -36,7 +36,8 @@ def decide(
     now = rules.has("urgent") or rules.has("fear")
     figurative = rules.has("hyperbole") or rules.has("laugh")
     plan = rules.has("plan")
-    past = rules.has("past") and not now
+    # "for years he has beaten me and he still does": the past cue dates the start, not the end
+    past = rules.has("past") and not now and not rules.has("ongoing")
     # Fear alone does not undo a service question: in "how do I report it for a friend who is afraid to call"
     # the fear is the friend's. Only a "now" (rescue, bleeding, right now) does.
     service = rules.has("service") and not rules.has("urgent")

@@ -304,3 +304,26 @@ def test_a_stressor_beside_a_self_harm_act_is_not_a_figure_of_speech(lexicon_onl
     list `literal`) they are what drove someone to it."""
     res = lexicon_only.classify(text)
     assert "self_harm" in res.labels and res.urgency == "P1"
+
+
+@pytest.mark.parametrize("text", ["ما حد يعرف اني اجرح نفسي كل ليله", "nobody knows I cut myself every night"])
+def test_a_negation_before_knowing_does_not_deny_the_harm(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    "text", ["من سنين وهو يضربني وللحين يضربني", "years ago he started beating me and he still does every week"]
+)
+def test_harm_that_goes_on_is_not_past(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency in ("P1", "P2")
+
+
+def test_a_threat_quoted_in_the_perpetrators_words_pages(lexicon_only: Classifier) -> None:
+    """Quotation marks after "he said" hold his words, not a song: the lyric rule does not mute them."""
+    assert lexicon_only.classify('he said "you will not see the morning", I\'m scared').urgency == "P1"
+    assert lexicon_only.classify('The song goes "you won\'t see the morning, baby" lol').urgency == "none"
+
+
+def test_arabic_laughter_is_read_before_folding(lexicon_only: Classifier) -> None:
+    """"هههه" folds to one letter; a threat quoted laughing is a joke ("امي قالت بقتلك اذا ما رتبت غرفتك هههه")."""
+    assert lexicon_only.classify('امي قالت "بقتلك اذا ما رتبت غرفتك" هههه').urgency not in ("P1", "P2")
