@@ -338,6 +338,13 @@ class RuleLayer:
                     cue_tokens[cue] = kept
                 else:
                     del cue_tokens[cue]
+        # "ما رجعت لها من خمس سنين" (I have not gone back to it in five years): a denied relapse is no relapse
+        if "ongoing" in cue_tokens and "negation" in cue_tokens:
+            negations = [ne for _, ne in cue_tokens["negation"]]
+            denied = [(s, e) for s, e in cue_tokens["ongoing"] if any(s - 2 <= ne <= s for ne in negations)]
+            cue_tokens["ongoing"] = [span for span in cue_tokens["ongoing"] if span not in denied]
+            if not cue_tokens["ongoing"]:
+                del cue_tokens["ongoing"]
         for cue, spans in cue_tokens.items():
             result.cues[cue] = [self._orig(doc, norm, s, e) for s, e in spans]
         if _has_laugh_symbol(text):

@@ -327,3 +327,9 @@ def test_a_threat_quoted_in_the_perpetrators_words_pages(lexicon_only: Classifie
 def test_arabic_laughter_is_read_before_folding(lexicon_only: Classifier) -> None:
     """"هههه" folds to one letter; a threat quoted laughing is a joke ("امي قالت بقتلك اذا ما رتبت غرفتك هههه")."""
     assert lexicon_only.classify('امي قالت "بقتلك اذا ما رتبت غرفتك" هههه').urgency not in ("P1", "P2")
+
+
+def test_a_relapse_is_not_past_and_a_denied_one_is(lexicon_only: Classifier) -> None:
+    assert lexicon_only.classify("كنت اجرح نفسي وانا صغيره ورجعت لها هالاسبوع").urgency in ("P1", "P2")
+    assert lexicon_only.classify("قبل سنه ضربني واليوم رجع يهددني بالسكين").urgency == "P1"
+    assert lexicon_only.classify("كنت اجرح نفسي ايام الثانوي والحمدلله ما رجعت لها من خمس سنين").urgency == "P3"
