@@ -276,7 +276,7 @@ def main() -> int:
         f"Measured by `python bench/classify.py` on {time.strftime('%Y-%m-%d')}, one core pinned, "
         f"model `{full.version}`. Speed on {len(speed_texts)} holdout messages of typical length "
         f"(≤ {TYPICAL_MAX_CHARS} chars; the lexicon and peer rates are the best of {FAST_PASSES} passes, the "
-        "e5 ones a single pass); quality on the whole holdout ({len(holdout)} rows, never used for "
+        f"e5 ones a single pass); quality on the whole holdout ({len(holdout)} rows, never used for "
         "training or thresholds). The peer is TF-IDF (word 1-2 + char 2-4 grams) + logistic regression, "
         "trained in the same run on the same rows, thresholds at recall 0.92 on the same validation split.",
         "",
