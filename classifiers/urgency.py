@@ -40,7 +40,8 @@ def decide(
     past = rules.has("past") and not now and not rules.has("ongoing")
     # Fear alone does not undo a service question: in "how do I report it for a friend who is afraid to call"
     # the fear is the friend's. Only a "now" (rescue, bleeding, right now) does.
-    service = rules.has("service") and not rules.has("urgent")
+    # Nor is it a question about services when an act is under way ("كيف اتواصل معكم؟ بنتي بلعت حبوب وما تصحى").
+    service = rules.has("service") and not rules.has("urgent") and not rules.has("act")
     # News markers in a message where the writer speaks of themself again and again ("I am writing about my
     # father's estate, the court says ... I have decided this is my last week") are their own story, not a report.
     news = rules.has("news") and rules.narrator < NARRATOR_OWN_STORY

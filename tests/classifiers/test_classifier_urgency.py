@@ -78,3 +78,12 @@ def test_a_news_marker_in_the_writers_own_story_does_not_make_it_a_report() -> N
     quoted = rules(quote=True)  # lyrics are sung in the first person: a quote stays a quote
     quoted.narrator = 6
     assert decide(("self_harm",), scores, quoted, PAGE)[0] == "P3"
+
+
+def test_an_act_under_way_is_not_a_service_question() -> None:
+    """"كيف اتواصل معكم؟ بنتي بلعت حبوب": the question is how to reach help for an overdose happening now."""
+    labels = ("self_harm", "imminent_danger")
+    third_person = rules(hit("self_harm", first_person=False), service=True)
+    assert decide(labels, {}, third_person, PAGE)[0] == "P3"
+    acting = rules(hit("self_harm", first_person=False), service=True, act=True)
+    assert decide(labels, {}, acting, PAGE)[0] == "P1"
