@@ -15,6 +15,7 @@ from typing import Any
 from classifiers import arabizi
 from classifiers.normalise import Normalised, arabizi_skeleton, fold, looks_arabizi, normalise
 from classifiers.result import LABELS
+from classifiers.spelling import english_spellings, strip_clitic
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
@@ -46,37 +47,6 @@ _SAID = re.compile(
 )
 
 
-# After a ب/ه prefix these letters start no first-person verb: "بال..." (with the), "بنت" (girl), "بو..." (father of)
-_NOT_FIRST_PERSON_VERB = frozenset("اأإآءوينتى")
-
-
-def strip_clitic(word: str) -> str:
-    """Drop a leading و/ف ("and", "so") from Arabic words of three letters or more ("وما" -> "ما"), and a
-    dialect tense prefix from a present verb.
-
-    Applied twice: a word that itself starts with و/ف loses that letter on both sides (lexicon "ودي" -> "دي"),
-    so the same word after a conjunction ("وودي اموت", "ووين") must lose two to match it.
-    """
-    for _ in range(2):
-        if len(word) > 2 and word[0] in "وف" and "\u0600" <= word[1] <= "\u06ff":
-            word = word[1:]
-        else:
-            break
-    # The dialects' tense prefix on a present verb: ب (Gulf, Levantine, Egyptian: "بيضرب امي") and the Egyptian
-    # future ه ("هيقتلني") are the same verb as يضرب / يقتلني. Only before a verb's own ي/ت (Gulf "بنتحر" is "I
-    # will kill myself", not "نتحرك", we move) and on four letters or more ("بيت", "هيك" keep theirs). Entries
-    # are read through the same function, so both spellings of an entry match both spellings in a message.
-    if len(word) > 3 and word[0] == "د" and word[1] == "ي":
-        return word[1:]  # Iraqi progressive: "ديكسر", "ديضربني" are يكسر، يضربني
-    if len(word) > 3 and word[0] in "به" and "\u0600" <= word[1] <= "\u06ff":
-        if word[1] in "يت":
-            word = word[1:]
-        elif word[1] not in _NOT_FIRST_PERSON_VERB:
-            # The first person drops its alef after the prefix: "بموت", "هشرب" are اموت, اشرب.
-            word = "ا" + word[1:]
-    return word
-
-
 def read_list(path: Path) -> list[str]:
     if not path.exists():
         return []
@@ -86,39 +56,6 @@ def read_list(path: Path) -> list[str]:
         if line:
             out.append(line)
     return out
-
-
-# English written both ways: an entry "he will kill me" also matches "he'll kill me", "i'm scared" also "im scared".
-_CONTRACTIONS = (
-    ("he will", "he'll"), ("she will", "she'll"), ("they will", "they'll"), ("i will", "i'll"),
-    ("we will", "we'll"), ("i am", "i'm"), ("i have", "i've"), ("i would", "i'd"), ("do not", "don't"),
-    ("does not", "doesn't"), ("did not", "didn't"), ("will not", "won't"), ("cannot", "can't"),
-    ("is not", "isn't"), ("he is", "he's"), ("she is", "she's"), ("you are", "you're"),
-)
-# Contractions also typed without the apostrophe (not "he'll" -> "hell", "i'll" -> "ill", "it's" -> "its").
-_BARE = ("i'm", "i've", "don't", "doesn't", "didn't", "won't", "can't", "isn't", "he's", "she's", "they'll")
-
-
-def english_spellings(entry: str) -> list[str]:
-    """The entry and its contracted / expanded / apostrophe-less forms."""
-    out = [entry]
-    if entry.startswith("will "):  # "will kill me" is also "he'll kill me": one token in the message
-        out += [f"{who}'ll {entry[5:]}" for who in ("he", "she", "they", "you")]
-    for long, short in _CONTRACTIONS:
-        for form in list(out):
-            padded = f" {form} "
-            if f" {long} " in padded:
-                out.append(padded.replace(f" {long} ", f" {short} ").strip())
-            elif f" {short} " in padded:
-                out.append(padded.replace(f" {short} ", f" {long} ").strip())
-    for form in list(out):
-        padded = f" {form} "
-        bare = [c for c in _BARE if f" {c} " in padded]
-        for c in bare:
-            padded = padded.replace(f" {c} ", f" {c.replace(chr(39), '')} ")
-        if bare:
-            out.append(padded.strip())
-    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -206,7 +143,6 @@ class RuleLayer:
         # match where its first word stands whole in the message's skeleton; most Latin-script messages are
         # English and hold none, and one set lookup is cheaper than a regex scan per entry.
         self.arabizi_first: dict[bool, set[str]] = {True: set(), False: set()}
-        self.size = 0
         for label in LABELS:
             for lang in LANGS:
                 plain: dict[str, list[Any]] = {}
@@ -214,7 +150,6 @@ class RuleLayer:
                 if lang == "en":
                     entries = [v for e in entries for v in english_spellings(e)]
                 for entry in entries:
-                    self.size += 1
                     key = f"{label}/{lang}"
                     if entry.startswith("~"):
                         key, entry = key + "/topic", entry[1:].strip()
@@ -233,7 +168,6 @@ class RuleLayer:
                 for key, pattern_docs in plain.items():
                     self.phrases.add(key, pattern_docs)
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
-                self.size += 1
                 skel = arabizi_skeleton(entry).text
                 pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
                 has_digit = any(c.isdigit() for c in skel)
@@ -408,7 +342,7 @@ class RuleLayer:
                 for m in pattern.finditer(skel.text):
                     result.cues.setdefault(cue, []).append(skel.span(m.start(), m.end()))
         for item in self.arabizi:
-            if item.derived and not derived or not item.has_digit and not arabizi_text:
+            if (item.derived and not derived) or (not item.has_digit and not arabizi_text):
                 continue
             label = item.label
             for m in item.pattern.finditer(skel.text):
