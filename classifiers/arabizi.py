@@ -88,6 +88,7 @@ def _word_regex(word: str, alone: bool = False) -> tuple[str, int] | None:
         forms |= {"al " + s for s in _spellings(rest, True, alone)}  # "el 7boob"
     else:
         forms = _spellings(core, True, alone)
+
     def letters(form: str) -> int:
         return len(form.replace(" ", "")) - (2 if core.startswith("ال") and len(core) > 3 else 0)
 
