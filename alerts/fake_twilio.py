@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import secrets
+import socketserver
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -626,6 +627,11 @@ class BackgroundServer:
         self._server = make_server(
             self.host, self.port, self.app, threaded=True, request_handler=_OneRequestPerConnection
         )
+        # werkzeug makes request threads daemons, which server_close does not wait for: a request still running
+        # at stop (a status callback arriving as a test ends) kept its database connection past the engine's
+        # dispose, and the garbage collector later reported it open, failing whichever test was running then.
+        if isinstance(self._server, socketserver.ThreadingMixIn):
+            self._server.daemon_threads = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="wsgi-server", daemon=True
         )
