@@ -134,6 +134,9 @@ class RuleLayer:
         # these literals cannot match, so the Matcher runs only on the few that do.
         self.wildcard_anchors: set[str] = set()
         self.wildcard_gate: re.Pattern[str] | None = None
+        # Every literal of each wildcard pattern: past the one-regex gate (common words such as "said" pass it),
+        # the Matcher runs only where all the words of at least one pattern are in the message.
+        self.wildcard_literals: set[tuple[str, ...]] = set()
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_symbols: dict[str, list[str]] = {}  # emoji cues: the tokenizer may glue them together
         self.arabizi: list[ArabiziEntry] = []
@@ -225,7 +228,14 @@ class RuleLayer:
                 literals.extend(norms)
         # a token's NORM contains this literal, and the gate searches the message's NORMs
         self.wildcard_anchors.add(max(literals, key=len))
+        self.wildcard_literals.add(tuple(sorted(set(literals), key=len, reverse=True)))
         return pattern
+
+    def may_match_wildcards(self, norm_text: str) -> bool:
+        """False only where no wildcard pattern can match: the NORMs lack a word every pattern needs."""
+        if self.wildcard_gate is None or not self.wildcard_gate.search(norm_text):
+            return False
+        return any(all(lit in norm_text for lit in lits) for lits in self.wildcard_literals)
 
     def doc_for(self, text: str) -> tuple[Any, Normalised]:
         norm = normalise(text)
@@ -290,7 +300,7 @@ class RuleLayer:
                     result.cues.setdefault(cue, []).append((pos, pos + len(sym)))
         quoted = [m.span() for m in _QUOTED.finditer(norm.text) if not _SAID.search(norm.text[: m.start()][-40:])]
         raw_matches = list(self.phrases(doc))
-        if self.wildcard_gate is not None and self.wildcard_gate.search(norm_text):
+        if self.may_match_wildcards(norm_text):
             raw_matches += list(self.wildcards(doc))
         seen: set[tuple[str, int, int]] = set()
         for match_id, start, end in sorted(raw_matches, key=lambda m: (m[1], -m[2])):

@@ -194,9 +194,7 @@ def test_the_wildcard_gate_skips_only_messages_that_cannot_match() -> None:
         doc, _ = layer.doc_for(text)
         found = list(layer.wildcards(doc))
         matched += bool(found)
-        gate = layer.wildcard_gate
-        assert gate is not None
-        assert not found or gate.search(" ".join(tok.norm_ for tok in doc)), text
+        assert not found or layer.may_match_wildcards(" ".join(tok.norm_ for tok in doc)), text
     assert matched > 10  # the check saw real wildcard matches, not only misses
 
 
