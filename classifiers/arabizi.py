@@ -13,6 +13,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from classifiers.normalise import arabizi_skeleton
+from classifiers.spelling import speaks_of_writer
+
 # Each folded Arabic letter -> how it appears in a skeleton ("" = dropped like a vowel). Several spellings are
 # common for one letter: ط as 6 or t, ق as q/g/8 (all "8" in the skeleton), k, or a glottal 2 (a vowel there).
 _LETTER: dict[str, tuple[str, ...]] = {
@@ -129,9 +132,9 @@ def from_arabic(entry: str) -> Pattern | None:
 
 def first_person(entry: str) -> bool:
     """The Arabic entry speaks of the writer: a word ending in "my"/"me"/"us" or an explicit I/we."""
-    for word in entry.replace("*", "").split():
-        if word in ("انا", "احنا", "نحن", "نفسي", "حالي"):
-            return True
-        if word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2):
-            return True
-    return False
+    return any(speaks_of_writer(word) for word in entry.replace("*", "").split())
+
+
+def skeleton_pattern(latin: str) -> re.Pattern[str]:
+    """A hand-written Arabizi entry or cue ("zoji yedrubni", "al7een") as a whole-word pattern on the skeleton."""
+    return re.compile(rf"(?<!{_WORD}){re.escape(arabizi_skeleton(latin).text)}(?!{_WORD})")

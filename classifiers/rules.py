@@ -15,7 +15,7 @@ from typing import Any
 from classifiers import arabizi
 from classifiers.normalise import Normalised, arabizi_skeleton, fold, looks_arabizi, normalise
 from classifiers.result import LABELS
-from classifiers.spelling import english_spellings, strip_clitic
+from classifiers.spelling import FIRST_PERSON_AR, english_spellings, speaks_of_writer, strip_clitic
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
@@ -30,7 +30,6 @@ NEGATION_REACH = 3
 HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 0}
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll we're we've".split())
-_FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
 # "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم"])
 _NOR = frozenset(["ولا", "nor"])
@@ -142,10 +141,11 @@ class RuleLayer:
         self.arabizi: list[ArabiziEntry] = []
         # Context cues read in Arabizi (derived from the Arabic lists; negation is read beside each hit instead)
         self.arabizi_cues: list[tuple[str, re.Pattern[str]]] = []
-        # The first word of every entry's skeleton, per entry kind (True: those with a digit). An entry can only
-        # match where its first word stands whole in the message's skeleton; most Latin-script messages are
-        # English and hold none, and one set lookup is cheaper than a regex scan per entry.
-        self.arabizi_first: dict[bool, set[str]] = {True: set(), False: set()}
+        # The first skeleton word of every hand-written entry with a digit: the only entries read in Latin text
+        # that does not look like Arabizi. Such an entry can only match where its first word stands whole in the
+        # skeleton; most Latin-script messages are English and hold none, and one set lookup is cheaper than a
+        # regex scan per entry.
+        self.arabizi_digit_first: set[str] = set()
         for label in LABELS:
             for lang in LANGS:
                 plain: dict[str, list[Any]] = {}
@@ -172,13 +172,11 @@ class RuleLayer:
                     self.phrases.add(key, pattern_docs)
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
                 skel = arabizi_skeleton(entry).text
-                pattern = re.compile(r"(?<![a-z0-9$])" + re.escape(skel) + r"(?![a-z0-9$])")
                 has_digit = any(c.isdigit() for c in skel)
-                self.arabizi.append(ArabiziEntry(label, pattern, entry, has_digit))
+                self.arabizi.append(ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit))
                 first = _SKELETON_WORD.match(skel)
-                for kind in (True, False) if has_digit else (False,):
-                    self.arabizi_first[kind].add(first.group() if first else "")  # "": never skip
-        self.arabizi_first[False].add("")  # derived entries: text that looks like Arabizi is always scanned
+                if has_digit:
+                    self.arabizi_digit_first.add(first.group() if first else "")  # "": never skip
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
@@ -196,8 +194,7 @@ class RuleLayer:
                         self.arabizi_cues.append((cue, derived.regex))
                 # the short everyday words ("al7een", "el jaw") the derived patterns leave out
                 for entry in read_list(lexicon_dir / "context" / f"{cue}.arabizi.txt"):
-                    skel = re.escape(arabizi_skeleton(entry).text)
-                    self.arabizi_cues.append((cue, re.compile(rf"(?<![a-z0-9$]){skel}(?![a-z0-9$])")))
+                    self.arabizi_cues.append((cue, arabizi.skeleton_pattern(entry)))
         if self.wildcard_anchors:
             ordered = sorted(self.wildcard_anchors, key=len, reverse=True)
             self.wildcard_gate = re.compile("|".join(re.escape(a) for a in ordered))
@@ -344,8 +341,8 @@ class RuleLayer:
         # they only count in text that looks like Arabizi as a whole.
         derived = looks_arabizi(text, strict=True)  # mostly Arabizi words: the Arabic lists apply too
         arabizi_text = derived or looks_arabizi(text)
-        first_words = self.arabizi_first[not arabizi_text]
-        if "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
+        first_words = self.arabizi_digit_first
+        if not arabizi_text and "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
             return
         if derived:
             for cue, pattern in self.arabizi_cues:
@@ -387,7 +384,7 @@ class RuleLayer:
         """A pronoun in the match, or an Arabic word ending in "my"/"me"/"us" (ي، ني، نا). The ending is read on
         the original words (`after`: the text following the match): folding turns ى into ي, and "اعتدى على
         زوجته" (he attacked his wife) is not "me"."""
-        if any(tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in _FIRST_PERSON_AR for tok in span):
+        if any(tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in FIRST_PERSON_AR for tok in span):
             return True
         words = original.split()
         next_words = words + after.split()[:1]
@@ -398,7 +395,7 @@ class RuleLayer:
             word = strip_clitic(fold(raw))
             if word == "علي" and k + 1 < len(next_words) and _his_or_hers(next_words[k + 1]):
                 continue  # "على" typed with ي: "اعتدي علي زوجته" is his wife
-            if word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2):
+            if speaks_of_writer(word):
                 return True
         return False
 
@@ -468,7 +465,7 @@ def _pronoun_before(doc: Any, start: int) -> bool:
     """An explicit "I" / "انا" just before a match ("I don't want to wake up", "انا ابي اختفي") makes it first person;
     the suffix heuristic of `_first_person` is not used here (a "ي" ending on a word before says nothing)."""
     for tok in doc[max(0, start - FIRST_PERSON_LOOKBEHIND) : start]:
-        if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in _FIRST_PERSON_AR:
+        if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in FIRST_PERSON_AR:
             return True
     return False
 

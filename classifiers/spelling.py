@@ -69,3 +69,12 @@ def english_spellings(entry: str) -> list[str]:
         if bare:
             out.append(padded.strip())
     return list(dict.fromkeys(out))
+
+
+# Arabic words that are the writer: pronouns and "myself".
+FIRST_PERSON_AR = frozenset(["انا", "احنا", "نحن", "نفسي", "حالي"])
+
+
+def speaks_of_writer(word: str) -> bool:
+    """A folded Arabic word that is the writer: a pronoun, or an ending "my"/"me"/"us" (ي، ني، نا)."""
+    return word in FIRST_PERSON_AR or word.endswith(("ني", "نا")) or (word.endswith("ي") and len(word) > 2)

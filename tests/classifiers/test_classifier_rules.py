@@ -218,7 +218,7 @@ def test_the_arabizi_gate_skips_only_messages_that_cannot_match() -> None:
         ]
 
     gated = arabizi_hits()
-    layer.arabizi_first = {True: {""}, False: {""}}  # "" turns the gate off: every entry is scanned
+    layer.arabizi_digit_first = {""}  # "" turns the gate off: every entry is scanned
     assert gated == arabizi_hits()
     assert sum(bool(h) for h in gated) >= 4  # the check saw real matches, not only misses
 
