@@ -192,8 +192,33 @@ _GLIDES = set("wy")  # long vowels inside a word ("zooji" / "zwji"); a word-init
 
 
 def arabizi_skeleton(text: str) -> Normalised:
-    """Consonant skeleton of Latin text: 'yedrubni' and 'ydrbni' both become 'ydrbn'. Offsets kept."""
+    """Consonant skeleton of Latin text: 'yedrubni' and 'ydrbni' both become 'ydrbn'. Offsets kept.
+
+    Whitespace is copied and nothing reads across it, so the skeleton is built word by word from a cache:
+    every Latin-script message is skeletonised, and its words are mostly ones seen before."""
     low = text.lower()
+    out: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for chunk in _SPACE_RUN.split(low):
+        if chunk[:1].isspace():
+            out.append(chunk)
+            offs.extend(range(pos, pos + len(chunk)))
+        elif chunk:
+            skel, rel = _word_skeleton(chunk)
+            out.append(skel)
+            offs.extend(pos + r for r in rel)
+        pos += len(chunk)
+    offs.append(len(text))
+    return Normalised("".join(out), tuple(offs))
+
+
+_SPACE_RUN = re.compile(r"(\s+)")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_skeleton(low: str) -> tuple[str, tuple[int, ...]]:
+    """Skeleton of one lower-cased run without whitespace, with each kept character's offset in the run."""
     out: list[str] = []
     offs: list[int] = []
     i = 0
@@ -219,5 +244,4 @@ def arabizi_skeleton(text: str) -> Normalised:
         out.append(ch)
         offs.append(i)
         i += step
-    offs.append(len(text))
-    return Normalised("".join(out), tuple(offs))
+    return "".join(out), tuple(offs)

@@ -141,11 +141,11 @@ class RuleLayer:
         self.arabizi: list[ArabiziEntry] = []
         # Context cues read in Arabizi (derived from the Arabic lists; negation is read beside each hit instead)
         self.arabizi_cues: list[tuple[str, re.Pattern[str]]] = []
-        # The first skeleton word of every hand-written entry with a digit: the only entries read in Latin text
-        # that does not look like Arabizi. Such an entry can only match where its first word stands whole in the
-        # skeleton; most Latin-script messages are English and hold none, and one set lookup is cheaper than a
-        # regex scan per entry.
-        self.arabizi_digit_first: set[str] = set()
+        # Hand-written entries with a digit, the only ones read in Latin text that does not look like Arabizi,
+        # by the first skeleton word each needs (indexes into self.arabizi). Such an entry can only match where
+        # its first word stands whole in the skeleton; most Latin-script messages are English and hold few of
+        # these words, and set lookups are cheaper than a regex scan per entry.
+        self.arabizi_digit_first: dict[str, list[int]] = {}
         for label in LABELS:
             for lang in LANGS:
                 plain: dict[str, list[Any]] = {}
@@ -175,8 +175,10 @@ class RuleLayer:
                 has_digit = any(c.isdigit() for c in skel)
                 self.arabizi.append(ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit))
                 first = _SKELETON_WORD.match(skel)
-                if has_digit:
-                    self.arabizi_digit_first.add(first.group() if first else "")  # "": never skip
+                if has_digit:  # "": no whole first word, always tried
+                    self.arabizi_digit_first.setdefault(first.group() if first else "", []).append(
+                        len(self.arabizi) - 1
+                    )
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
@@ -341,14 +343,18 @@ class RuleLayer:
         # they only count in text that looks like Arabizi as a whole.
         derived = looks_arabizi(text, strict=True)  # mostly Arabizi words: the Arabic lists apply too
         arabizi_text = derived or looks_arabizi(text)
-        first_words = self.arabizi_digit_first
-        if not arabizi_text and "" not in first_words and first_words.isdisjoint(_SKELETON_WORD.findall(skel.text)):
-            return
+        items = self.arabizi
+        if not arabizi_text:
+            words = set(_SKELETON_WORD.findall(skel.text)) | {""}
+            # in the lists' order, as the loop over all entries would meet them
+            items = [self.arabizi[i] for i in sorted(i for w in words for i in self.arabizi_digit_first.get(w, ()))]
+            if not items:
+                return
         if derived:
             for cue, pattern in self.arabizi_cues:
                 for m in pattern.finditer(skel.text):
                     result.cues.setdefault(cue, []).append(skel.span(m.start(), m.end()))
-        for item in self.arabizi:
+        for item in items:
             if (item.derived and not derived) or (not item.has_digit and not arabizi_text):
                 continue
             label = item.label

@@ -209,6 +209,9 @@ def test_the_arabizi_gate_skips_only_messages_that_cannot_match() -> None:
         "zoji yedrubni kil yom", "bdi mout", "ana khayfa abooy y6agni", "wallah abi amoot mn el 7ar lol",
         "ma abi amoot", "my zoji is fine", "bad meth in the neighbourhood", "ghost stories tonight",
         "he hit me again today", "el sail 5ala el bait y8r8", "Ana mish 3ayez a3ish", "shu bdk",
+        # Latin text that does not look like Arabizi: only the digit entries are read, through the first-word
+        # index ("b8tl" holds a digit, yet is not counted as an Arabizi word)
+        "he said b8tl nfsi to them", "I wrote ab8a amoot", "he twisted my arm at 5pm",
     ]
 
     def arabizi_hits() -> list[list[tuple[str, int, int, str]]]:
@@ -218,7 +221,8 @@ def test_the_arabizi_gate_skips_only_messages_that_cannot_match() -> None:
         ]
 
     gated = arabizi_hits()
-    layer.arabizi_digit_first = {""}  # "" turns the gate off: every entry is scanned
+    # "" turns the gate off: every digit entry is tried
+    layer.arabizi_digit_first = {"": [i for i, e in enumerate(layer.arabizi) if e.has_digit and not e.derived]}
     assert gated == arabizi_hits()
     assert sum(bool(h) for h in gated) >= 4  # the check saw real matches, not only misses
 
