@@ -61,6 +61,9 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
 
 
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")  # the same ranges, for a whole string
+
+
 @dataclass(frozen=True)
 class Normalised:
     text: str
@@ -171,7 +174,7 @@ def looks_arabizi(text: str, strict: bool = False) -> bool:
 def _arabizi_evidence(text: str) -> tuple[bool, bool]:
     """(loose, strict) in one pass; cached because language detection and the rule layer ask about the same
     message in turn."""
-    if any(_is_arabic(c) for c in text[:200]):
+    if _ARABIC_CHAR.search(text, 0, 200):
         return False, False
     words = re.findall(r"[a-z0-9']+", text.lower())
     digit_words = [w for w in words if _ARABIZI_DIGIT_WORD.fullmatch(w)]
@@ -211,6 +214,13 @@ def arabizi_skeleton(text: str) -> Normalised:
         pos += len(chunk)
     offs.append(len(text))
     return Normalised("".join(out), tuple(offs))
+
+
+def arabizi_skeleton_text(text: str) -> str:
+    """`arabizi_skeleton(text).text` without the offsets: enough to tell whether anything can match."""
+    return "".join(
+        chunk if chunk[:1].isspace() else _word_skeleton(chunk)[0] for chunk in _SPACE_RUN.split(text.lower())
+    )
 
 
 _SPACE_RUN = re.compile(r"(\s+)")
