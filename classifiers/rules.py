@@ -28,7 +28,7 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
 CUES = (
     "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
-    "fear", "act", "family", "employer", "bystander", "shelter", "literal", "knowing", "ongoing",
+    "fear", "act", "family", "employer", "bystander", "shelter", "literal", "knowing", "ongoing", "today",
 )
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
@@ -315,6 +315,7 @@ class RuleLayer:
         if self.may_match_wildcards(norm_text):
             raw_matches += list(self.wildcards(doc))
         seen: set[tuple[str, int, int]] = set()
+        harm_end = -1  # token after the last harm found
         for match_id, start, end in sorted(raw_matches, key=lambda m: (m[1], -m[2])):
             key = strings[match_id]
             label = key.split("/", 1)[0]
@@ -334,6 +335,18 @@ class RuleLayer:
             topic = key.endswith("/topic")
             source = f"lexicon:{key.removesuffix('/topic')}"
             result.hits.append(Hit(label, o_start, o_end, span.text, source, first, muted, topic))
+            if not muted and not topic:
+                harm_end = max(harm_end, end)
+        # "حاولت انتحر وانا بالثانوية، الحين متزوجة": beside a past cue, a word for today (list `today`) that
+        # opens a clause after all the harm tells of the writer's life now, not of the harm; it is no "now".
+        if harm_end >= 0 and result.has("past") and result.has("urgent") and cue_tokens.get("today"):
+            today = {
+                self._orig(doc, norm, s, e) for s, e in cue_tokens["today"]
+                if s >= harm_end and any(harm_end - 1 <= i < s for i in boundaries)
+            }
+            result.cues["urgent"] = [span for span in result.cues["urgent"] if span not in today]
+            if not result.cues["urgent"]:
+                del result.cues["urgent"]
         if any(c.isascii() and c.isalpha() for c in text):
             self._arabizi(text, result)
         # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die").

@@ -137,6 +137,24 @@ def test_past_does_not_hide_present_danger(lexicon_only: Classifier) -> None:
     assert res.urgency == "P1"
 
 
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # "now" opens a later clause about the writer's life today: the attempt stays in the past
+        ("حاولت انتحر وانا بالثانوية، الحين متزوجة وعندي عيال واشتغل بالتوعية", False),
+        ("I tried to kill myself when I was a teenager, now I'm a nurse and want to volunteer", False),
+        # the harm itself sits in the clause of "now": it is present again
+        ("كان يضربني زمان، والحين رجع يضربني كل يوم", True),
+        ("my ex used to beat me years ago, now he is back and beating me again", True),
+        ("كان يضربني وانا بالجامعه ويضربني الحين", True),  # "now" right after the harm, in its clause
+    ],
+)
+def test_a_now_after_a_past_harm_dates_the_writers_life_not_the_harm(
+    lexicon_only: Classifier, text: str, urgent: bool
+) -> None:
+    assert lexicon_only.classify(text).is_urgent is urgent
+
+
 def test_service_question_is_routed_not_paged(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify("How do I report domestic violence? What is the hotline number?")
     assert res.urgency == "P3"
