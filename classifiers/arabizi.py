@@ -17,10 +17,11 @@ from classifiers.normalise import arabizi_skeleton
 from classifiers.spelling import speaks_of_writer
 
 # Each folded Arabic letter -> how it appears in a skeleton ("" = dropped like a vowel). Several spellings are
-# common for one letter: ط as 6 or t, ق as q/g/8 (all "8" in the skeleton), k, or a glottal 2 (a vowel there).
+# common for one letter: ط as 6 or t, ق as q/g/8 (all "8" in the skeleton), k, or a glottal 2 (a vowel there),
+# ذ as d, z or th ("bya5thni" is بياخذني).
 _LETTER: dict[str, tuple[str, ...]] = {
     "ب": ("b",), "ت": ("t",), "ث": ("t", "s"), "ج": ("j", "8"), "ح": ("7", "h"), "خ": ("5",),
-    "د": ("d",), "ذ": ("d", "z"), "ر": ("r",), "ز": ("z",), "س": ("s",), "ش": ("$",), "ص": ("9", "s"),
+    "د": ("d",), "ذ": ("d", "z", "t"), "ر": ("r",), "ز": ("z",), "س": ("s",), "ش": ("$",), "ص": ("9", "s"),
     "ض": ("d", "9"), "ط": ("6", "t"), "ظ": ("6", "z", "d"), "ع": ("3",), "غ": ("8",), "ف": ("f",),
     "ق": ("8", "k", ""), "ك": ("k",), "ل": ("l",), "م": ("m",), "ن": ("n",), "ه": ("h",),
     "ا": ("",), "ء": ("",), "و": ("",), "ي": ("",),
