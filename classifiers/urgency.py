@@ -54,18 +54,26 @@ def decide(
     def first_person(label: str) -> bool:
         return any(h.first_person for h in rules.active(label))
 
+    def idiom(label: str) -> bool:
+        """An everyday subject or laughter beside a label whose words are used figuratively ("killing me", "I
+        want to die", a flood of emails). A beating is never a figure of speech: "my boss" beside a domestic
+        worker's disclosure is her employer, not an idiom."""
+        return figurative and label not in ("domestic_violence", "child_protection")
+
     def pages_alone(label: str) -> bool:
         """The model alone pages only above its stricter paging threshold, and not beside an idiom: with an
         everyday subject or laughter in the message ("el 7ar ythba7", "الله ياخذ هالزحمه") and no lexicon hit
         for the label, a high model score is the figure of speech talking."""
-        if figurative and not by_rule(label):
+        if idiom(label) and not by_rule(label):
             return False
         return scores.get(label, 0.0) >= page_thresholds.get(label, 1.0)
 
     def backed_by_context(label: str) -> bool:
         """A model signal over the label threshold plus a plan or a "now" is enough to page."""
         if figurative:
-            return False  # "I would die for a karak right now": an idiom, not a plan
+            # "I would die for a karak right now": an idiom, not a plan; and a model merely over its label bar
+            # beside "the heat" is not enough even for abuse ("el 7ar ya8teel": 0.95 domestic violence)
+            return False
         if rules.muted(label) and not rules.active(label):
             return False  # the label's own words were explained away (news, quote, negation, idiom)
         if context_bars is not None and scores.get(label, 0.0) < context_bars.get(label, 0.0):

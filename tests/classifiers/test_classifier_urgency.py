@@ -40,6 +40,16 @@ def test_model_alone_pages_only_above_the_paging_bar() -> None:
     assert decide(("domestic_violence",), {"domestic_violence": 0.9}, rules(), PAGE)[0] == "P2"
 
 
+def test_an_everyday_subject_is_no_idiom_beside_abuse() -> None:
+    """"my boss" is a hyperbole subject ("my boss is killing me"), and a domestic worker's employer."""
+    scores = {"domestic_violence": 0.9, "self_harm": 0.9}
+    r = rules(hyperbole=True, urgent=True)
+    assert decide(("domestic_violence",), scores, r, PAGE)[0] == "P1"
+    assert decide(("self_harm",), scores, r, PAGE)[0] == "P3"  # "my boss is killing me, I want to die lol"
+    # under the paging bar, a "now" does not lift it beside an everyday subject ("el 7ar ya8teel")
+    assert decide(("domestic_violence",), {"domestic_violence": 0.7}, r, PAGE)[0] == "P3"
+
+
 def test_disaster_report_is_p3_rescue_request_is_p1() -> None:
     assert decide(("disaster",), {}, rules(hit("disaster", first_person=False)), PAGE)[0] == "P3"
     r = rules(hit("disaster"), hit("imminent_danger"), urgent=True)
