@@ -35,6 +35,8 @@ CUES = (
 NEGATION_REACH = 3
 # Domestic violence: only a cue right beside the verb ("ضربتني الشمس", sunstroke), never one a word away.
 HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domestic_violence": 0}
+# The families whose words are used figuratively (an everyday subject beside them can make them an idiom).
+FIGURATIVE_LABELS = frozenset(label for label, reach in HYPERBOLE_REACH.items() if reach > 0)
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll we're we've".split())
 # "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from classifiers.rules import RuleResult
+from classifiers.rules import FIGURATIVE_LABELS, RuleResult
 
 NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news marker the writer's own story
 
@@ -58,7 +58,7 @@ def decide(
         """An everyday subject or laughter beside a label whose words are used figuratively ("killing me", "I
         want to die", a flood of emails). A beating is never a figure of speech: "my boss" beside a domestic
         worker's disclosure is her employer, not an idiom."""
-        return figurative and label not in ("domestic_violence", "child_protection")
+        return figurative and label in FIGURATIVE_LABELS
 
     def pages_alone(label: str) -> bool:
         """The model alone pages only above its stricter paging threshold, and not beside an idiom: with an
