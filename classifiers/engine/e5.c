@@ -274,7 +274,6 @@ static void matmul_q4q8_vnni(const block_q4_0 *W, const float *bias,
             for (int j = 0; j < 8; j++) { dav[base + j] = ad[(size_t)t * nb + b]; neg[base + j] = 0; }
             neg[base] = -8 * as[(size_t)t * nb + b];
         }
-    const __m128i lo4 = _mm_set1_epi8(0x0F);
     for (int oo = 0; oo < nout; oo += RV) {
         for (int r = 0; r < RV; r++) {
             const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
@@ -282,9 +281,7 @@ static void matmul_q4q8_vnni(const block_q4_0 *W, const float *bias,
             for (int b = 0; b < nb; b++) {
                 float d = fp16_to_fp32(wr[b].d);
                 _mm256_store_ps(dwv + ((size_t)r * np + b / 2) * 16 + (b & 1) * 8, _mm256_set1_ps(d));
-                __m128i bytes = _mm_loadu_si128((const __m128i *)wr[b].qs);
-                _mm_storeu_si128((__m128i *)(we + b * QK), _mm_and_si128(bytes, lo4));
-                _mm_storeu_si128((__m128i *)(we + b * QK + 16), _mm_and_si128(_mm_srli_epi16(bytes, 4), lo4));
+                _mm256_storeu_si256((__m256i *)(we + b * QK), load_w(&wr[b]));
             }
         }
         for (int t = 0; t < L; t++) {
@@ -340,7 +337,6 @@ static void matmul_q4q8_avx2x4(const block_q4_0 *W, const float *bias,
             dav[base] = dav[base + 4] = ad[(size_t)t * nb + b];
             neg[base] = -8 * as[(size_t)t * nb + b]; neg[base + 4] = 0;
         }
-    const __m128i lo4 = _mm_set1_epi8(0x0F);
     const __m256i ones = _mm256_set1_epi16(1);
     for (int oo = 0; oo < nout; oo += RA) {
         for (int r = 0; r < RA; r++) {
@@ -350,9 +346,7 @@ static void matmul_q4q8_avx2x4(const block_q4_0 *W, const float *bias,
                 float d = fp16_to_fp32(wr[b].d);
                 size_t base = ((size_t)r * ng + b / 4) * 8 + (b & 3);
                 dwv[base] = dwv[base + 4] = d;
-                __m128i bytes = _mm_loadu_si128((const __m128i *)wr[b].qs);
-                _mm_storeu_si128((__m128i *)(we + b * QK), _mm_and_si128(bytes, lo4));
-                _mm_storeu_si128((__m128i *)(we + b * QK + 16), _mm_and_si128(_mm_srli_epi16(bytes, 4), lo4));
+                _mm256_storeu_si256((__m256i *)(we + b * QK), load_w(&wr[b]));
             }
         }
         for (int t = 0; t < L; t++) {
