@@ -475,8 +475,9 @@ class RuleLayer:
                 )
                 if near and (same_clause(c_end, start) or same_clause(end, c_start)):
                     return "hyperbole"
-            # on the original text: folding turns "هههه" into one letter
-            laughing = label in ("self_harm", "imminent_danger") and result.has("laugh")
+            # on the original text: folding turns "هههه" into one letter. Laughter does not make an act or method
+            # a figure of speech either ("I took pills and want to die now ههه" went unpaged)
+            laughing = label in ("self_harm", "imminent_danger") and result.has("laugh") and not literal
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
         # Disaster words are not muted by prayers or news: the ministry tracks disasters reported by others too

@@ -155,6 +155,12 @@ def test_a_now_after_a_past_harm_dates_the_writers_life_not_the_harm(
     assert lexicon_only.classify(text).is_urgent is urgent
 
 
+@pytest.mark.parametrize("text", ["I took pills and want to die now ههه", "took pills lol i want to die"])
+def test_laughter_does_not_make_an_act_a_figure_of_speech(lexicon_only: Classifier, text: str) -> None:
+    """Found by the victim-safety property test: nervous laughter beside an act under way muted it."""
+    assert lexicon_only.classify(text).is_urgent
+
+
 def test_service_question_is_routed_not_paged(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify("How do I report domestic violence? What is the hotline number?")
     assert res.urgency == "P3"
