@@ -27,6 +27,8 @@ def strip_clitic(word: str) -> str:
     # future ه ("هيقتلني") are the same verb as يضرب / يقتلني. Only before a verb's own ي/ت (Gulf "بنتحر" is "I
     # will kill myself", not "نتحرك", we move) and on four letters or more ("بيت", "هيك" keep theirs). Entries
     # are read through the same function, so both spellings of an entry match both spellings in a message.
+    if len(word) > 4 and word.startswith("هال"):
+        return word[1:]  # Gulf and Levantine "this": "هالمسلسل", "هالحياه" are المسلسل، الحياه with ها
     if len(word) > 3 and word[0] == "د" and word[1] == "ي":
         return word[1:]  # Iraqi progressive: "ديكسر", "ديضربني" are يكسر، يضربني
     if len(word) > 3 and word[0] in "به" and "\u0600" <= word[1] <= "\u06ff":

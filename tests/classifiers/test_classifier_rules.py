@@ -317,6 +317,14 @@ def test_the_iraqi_progressive_does_not_hide_a_verb(lexicon_only: Classifier) ->
     assert not lexicon_only.classify("اشتقت للديره ولاهل الدين والخير").labels
 
 
+def test_the_gulf_demonstrative_is_read_as_the_article(lexicon_only: Classifier) -> None:
+    """"هال" + noun ("this series", "this shift") is the noun with its article: the context lists name
+    "المسلسل" and "الدوام", and their words must not page when written the Gulf way; a disclosure still does."""
+    assert not lexicon_only.classify("شفت هالمسلسل امس، البطل انتحر في اخر حلقه وزعلت").is_urgent
+    assert not lexicon_only.classify("والله هالدوام بيذبحني، من الفجر لين الليل").is_urgent
+    assert "self_harm" in lexicon_only.classify("ابي اخلص من هالحياه الليله").labels
+
+
 @pytest.mark.parametrize(
     "text",
     [
