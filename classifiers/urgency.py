@@ -92,7 +92,12 @@ def decide(
     # Any of these context findings holds paging back, unless someone is in danger right now: said in words the
     # lexicon knows, or seen by the model in a message that is neither about a service ("the branch has been shut
     # since 12" is not someone locked in) nor news (a crime report reads like danger to the model).
-    danger_now = strong("imminent_danger") and (by_rule("imminent_danger") or not (rules.has("service") or reported))
+    # A model far over its paging bar is not a service question's words: "who do I call, there is a gas smell
+    # and my neighbour is not answering the door" (0.79) is a rescue, "a broken pipe, who do I call" (0.53) is not.
+    sure = scores.get("imminent_danger", 0.0) >= (1.0 + page_thresholds.get("imminent_danger", 1.0)) / 2
+    danger_now = strong("imminent_danger") and (
+        by_rule("imminent_danger") or not (reported or (rules.has("service") and not sure))
+    )
     if reasons and (past or not danger_now):
         return "P3", tuple(reasons)
 

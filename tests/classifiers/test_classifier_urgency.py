@@ -97,3 +97,13 @@ def test_an_act_under_way_is_not_a_service_question() -> None:
     assert decide(labels, {}, third_person, PAGE)[0] == "P3"
     acting = rules(hit("self_harm", first_person=False), service=True, act=True)
     assert decide(labels, {}, acting, PAGE)[0] == "P1"
+
+
+def test_a_service_question_holds_back_the_model_only_while_it_is_unsure() -> None:
+    """"a broken pipe, who do I call" reads a little like danger to the model; "who do I call, there is a gas
+    smell and my neighbour does not open" reads a lot like it. With the paging bar at 0.8, 0.9 is sure."""
+    labels = ("imminent_danger",)
+    assert decide(labels, {"imminent_danger": 0.85}, rules(service=True), PAGE)[0] == "P3"
+    assert decide(labels, {"imminent_danger": 0.9}, rules(service=True), PAGE)[0] == "P1"
+    # news is another matter: a crime report reads like danger however sure the model is
+    assert decide(labels, {"imminent_danger": 0.99}, rules(news=True), PAGE)[0] == "P3"
