@@ -42,13 +42,17 @@ FALSE_PAGE_BUDGET = 0.01  # per label; four labels can page, the product allows 
 MIN_PRECISION = 0.4
 BOW_LENGTH = 2**16  # hashed n-gram table: 5 labels x 65k floats = 1.3 MB on disk
 EPOCHS = 5
-OWN_WEIGHT = 3  # the team's examples cover what public data lacks; they are repeated in training
+OWN_WEIGHT = 6  # the team's examples cover what public data lacks and are closest to what the ministry gets
 # Source-held-out folds: each label with several public sources has one of them out in each fold.
 SOURCE_FOLDS: tuple[frozenset[str], ...] = (
     frozenset({"sdcnl_suicide", "dreaddit", "humaid_en", "figure8_disaster_tweets"}),
     frozenset({"twitter_suicidal", "dv_facebook_posts", "crisislex_t6"}),
 )
 HELD_OUT_SOURCES = frozenset().union(*SOURCE_FOLDS)
+# The e5 head's share in the textcat/e5 mix, per label, is picked among these. Never less than half: the hashed
+# n-grams do not carry across sources or languages (with the team's sets in the validation rows, textcat alone
+# came out best for self-harm there and lost a third of the holdout's self-harm recall).
+E5_WEIGHTS = (0.5, 0.7, 0.85, 1.0)
 
 
 def build_textcat(rows: Sequence[Row], epochs: int = EPOCHS) -> Any:
@@ -131,12 +135,15 @@ def pick_threshold(scores: FloatArray, truth: FloatArray, target: float = TARGET
     return best_t
 
 
-def pick_page_threshold(scores: FloatArray, quiet: FloatArray, floor: float) -> float:
+def pick_page_threshold(scores: FloatArray, quiet: FloatArray, floor: float, own: FloatArray | None = None) -> float:
     """Lowest threshold at or above `floor` at which the model alone would page at most FALSE_PAGE_BUDGET
-    of the validation messages that need nothing (`quiet`: rows with no label at all)."""
-    quiet_scores = scores[quiet > 0]
+    of the validation messages that need nothing (`quiet`: rows with no label at all).
+
+    The budget holds in the public rows and in the team's own rows (`own`) separately: a hundred
+    ministry-style messages that need nothing are lost among thousands of public tweets in a pooled count."""
+    groups = [quiet > 0] if own is None else [(quiet > 0) & (own == 0), (quiet > 0) & (own > 0)]
     for t in np.arange(floor, 1.0, 0.005):
-        if len(quiet_scores) == 0 or float((quiet_scores >= t).mean()) <= FALSE_PAGE_BUDGET:
+        if all(float((scores[g] >= t).mean()) <= FALSE_PAGE_BUDGET for g in groups if g.any()):
             return float(round(t, 3))
     return 0.99
 
@@ -180,7 +187,7 @@ def combined(signals: Signals, model: FloatArray) -> FloatArray:
     return out
 
 
-def choose(signals: Signals, model: FloatArray, truth: FloatArray) -> dict[str, Any]:
+def choose(signals: Signals, model: FloatArray, truth: FloatArray, own: FloatArray | None = None) -> dict[str, Any]:
     scores = combined(signals, model)
     quiet = (truth.sum(axis=1) == 0).astype(np.float32)
     thresholds: dict[str, float] = {}
@@ -189,7 +196,7 @@ def choose(signals: Signals, model: FloatArray, truth: FloatArray) -> dict[str, 
     for j, label in enumerate(LABELS):
         t = pick_threshold(scores[:, j], truth[:, j])
         thresholds[label] = round(t, 4)
-        pages[label] = pick_page_threshold(model[:, j], quiet, max(t, 0.5))
+        pages[label] = pick_page_threshold(model[:, j], quiet, max(t, 0.5), own)
         f1[label] = round(f1_at(scores[:, j], truth[:, j], t), 4)
     return {"thresholds": thresholds, "page_thresholds": pages, "val_f1": f1}
 
@@ -253,6 +260,7 @@ def train(
     in_dist = [r for r in val_rows if r.source not in HELD_OUT_SOURCES]
     check_rows = in_dist + held
     truth = np.array([[float(lb in r.labels) for lb in LABELS] for r in check_rows], dtype=np.float32)
+    is_own = np.array([float(r.source.startswith("own:")) for r in check_rows], dtype=np.float32)
     signals = Signals.of(rules, check_rows)
     # Rows of each fold's sources, by position in check_rows (each held-out source is in exactly one fold).
     folds = [(held_out, [i for i, r in enumerate(check_rows) if r.source in held_out]) for held_out in SOURCE_FOLDS]
@@ -260,7 +268,7 @@ def train(
     for held_out, idx in folds:
         fold_nlp = build_textcat(weighted([r for r in fit_rows if r.source not in held_out]))
         tc[idx] = textcat_predict(fold_nlp, rules, [check_rows[i] for i in idx])
-    modes: dict[str, Any] = {"textcat": choose(signals, tc, truth)}
+    modes: dict[str, Any] = {"textcat": choose(signals, tc, truth, is_own)}
 
     if embeddings:
         cache = EmbeddingCache(cache_path or REPO_ROOT / ".cache" / "e5_train.npz")
@@ -274,14 +282,14 @@ def train(
         weights: dict[str, float] = {}
         for label in LABELS:
             best_w, best_f1 = 0.5, -1.0
-            for w in (0.0, 0.3, 0.5, 0.7, 0.85, 1.0):
+            for w in E5_WEIGHTS:
                 mixed = ((1 - w) * tc + w * e5).astype(np.float32)
-                f1 = choose(signals, mixed, truth)["val_f1"][label]
+                f1 = choose(signals, mixed, truth, is_own)["val_f1"][label]
                 if f1 > best_f1:
                     best_w, best_f1 = w, f1
             weights[label] = best_w
         w_vec = np.array([weights[lb] for lb in LABELS], dtype=np.float32)
-        best = choose(signals, ((1 - w_vec) * tc + w_vec * e5).astype(np.float32), truth)
+        best = choose(signals, ((1 - w_vec) * tc + w_vec * e5).astype(np.float32), truth, is_own)
         best["e5_weight"] = weights
         modes["textcat+e5"] = best
 

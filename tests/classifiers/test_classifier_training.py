@@ -29,6 +29,31 @@ def test_page_threshold_respects_the_false_page_budget() -> None:
     assert float((scores[quiet > 0] >= t).mean()) <= FALSE_PAGE_BUDGET
 
 
+def test_page_budget_holds_in_the_teams_rows_as_well_as_the_public_ones() -> None:
+    # 2,000 quiet public rows the model scores low, 100 quiet team rows of which 5 score 0.72: pooled, 5 of
+    # 2,100 fit the 1% budget at 0.5; the team's own rows alone need the bar above 0.72
+    scores = np.concatenate([np.full(2000, 0.1), np.full(95, 0.2), np.full(5, 0.72)]).astype(np.float32)
+    quiet = np.ones(2100, dtype=np.float32)
+    own = np.concatenate([np.zeros(2000), np.ones(100)]).astype(np.float32)
+    assert pick_page_threshold(scores, quiet, floor=0.5) == 0.5
+    assert pick_page_threshold(scores, quiet, floor=0.5, own=own) > 0.72
+
+
+def test_training_reads_the_team_sets_but_never_a_measure_only_set_or_the_regression_sample() -> None:
+    from classifiers.dataset import MEASURE_ONLY, REGRESSION_SAMPLE, TEAM_SETS_DIR, own_examples, read_jsonl
+
+    rows = own_examples()
+    sources = {r.source for r in rows}
+    assert "own:ministry_probe" in sources and "own:own_ar" in sources
+    assert not {f"own:{name}" for name in MEASURE_ONLY} & sources
+    held = {str(o["text"]) for name in MEASURE_ONLY for o in read_jsonl(TEAM_SETS_DIR / f"{name}.jsonl")}
+    regression = {str(o["text"]) for o in read_jsonl(REGRESSION_SAMPLE)}
+    texts = [r.text for r in rows]
+    assert len(texts) == len(set(texts))
+    assert not set(texts) & regression
+    assert not set(texts) & held  # nor is a measure-only text, wherever else it appears
+
+
 def test_committed_model_records_its_thresholds() -> None:
     meta = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
     assert meta["version"]
