@@ -16,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 OWN_EXAMPLES_DIR = Path(__file__).resolve().parent / "data"
 # The team's development sets (bench/data/ministry_*.jsonl) are trained on too: Gulf, Egyptian, Levantine,
 # Arabizi and expatriate-English messages are what the public corpus lacks most. Some stay out: the held-back
-# set and the newest fresh batch are for measuring transfer, and the regression sample's rows
+# set and the newest fresh batches are for measuring transfer, and the regression sample's rows
 # (tests/classifiers/data) are never trained on wherever they also appear.
 TEAM_SETS_DIR = REPO_ROOT / "bench" / "data"
 MEASURE_ONLY = frozenset({"ministry_heldback", "ministry_probe26", "ministry_probe27"})
