@@ -68,11 +68,10 @@ def load_rows(path: Path) -> list[Row]:
     return [to_row(o) for o in read_jsonl(path)]
 
 
-def own_examples(directory: Path = OWN_EXAMPLES_DIR, team_sets: Path | None = TEAM_SETS_DIR) -> list[Row]:
+def own_examples(directory: Path = OWN_EXAMPLES_DIR, team_sets: Path = TEAM_SETS_DIR) -> list[Row]:
     """The team's examples, then its development sets (less the measure-only ones), each text once."""
     paths = sorted(directory.glob("*.jsonl"))
-    if team_sets is not None:
-        paths += [p for p in sorted(team_sets.glob("ministry_*.jsonl")) if p.stem not in MEASURE_ONLY]
+    paths += [p for p in sorted(team_sets.glob("ministry_*.jsonl")) if p.stem not in MEASURE_ONLY]
     never = {str(o.get("text", "")) for o in read_jsonl(REGRESSION_SAMPLE)} if REGRESSION_SAMPLE.exists() else set()
     rows: list[Row] = []
     seen: set[str] = set()

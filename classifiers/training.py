@@ -187,7 +187,8 @@ def combined(signals: Signals, model: FloatArray) -> FloatArray:
     return out
 
 
-def choose(signals: Signals, model: FloatArray, truth: FloatArray, own: FloatArray | None = None) -> dict[str, Any]:
+def choose(signals: Signals, model: FloatArray, truth: FloatArray, own: FloatArray) -> dict[str, Any]:
+    """Per label: the recall-first label threshold, the paging bar (`own` marks the team's rows) and F1."""
     scores = combined(signals, model)
     quiet = (truth.sum(axis=1) == 0).astype(np.float32)
     thresholds: dict[str, float] = {}
