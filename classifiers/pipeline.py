@@ -18,7 +18,7 @@ import numpy as np
 from classifiers.model import MODEL_DIR, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
-from classifiers.rules import LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_list
+from classifiers.rules import LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
 from classifiers.urgency import decide
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ class Classifier:
         labels = []
         for label in LABELS:
             for lang in ("ar", "en"):
-                words = [w for w in read_list(LEXICON_DIR / f"{label}.{lang}.txt") if "*" not in w]
+                words = [w for w in read_lexicon(LEXICON_DIR / f"{label}.{lang}.txt") if "*" not in w]
                 if any(f" {fold(w)} " in f" {folded} " for w in words):
                     labels.append(label)
                     break

@@ -6,6 +6,7 @@ tokenizer, so it works even when the trained pipeline is missing or broken.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from classifiers.normalise import (
 )
 from classifiers.result import LABELS
 from classifiers.spelling import FIRST_PERSON_AR, english_spellings, speaks_of_writer, strip_clitic
+
+log = logging.getLogger(__name__)
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 LANGS = ("ar", "en")
@@ -63,6 +66,30 @@ def read_list(path: Path) -> list[str]:
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if line:
             out.append(line)
+    return out
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def read_lexicon(path: Path) -> list[str]:
+    """A label's lexicon with its slots filled in: in `<label>.<lang>.txt`, `{child}` stands for each line of
+    `slots/child.<lang>.txt`. One reviewable list of the words for a child serves every act written beside it
+    ("يربط {child}", "locks {child} in"), instead of each act spelled out with each child word.
+
+    A slot with no list is logged and its entry left out: a typo in one line must not take the rest down."""
+    lang = path.name.split(".")[-2]
+    lists: dict[str, list[str]] = {}
+    out: list[str] = []
+    for entry in read_list(path):
+        variants = [entry]
+        for name in dict.fromkeys(_SLOT.findall(entry)):
+            if name not in lists:
+                lists[name] = read_list(path.parent / "slots" / f"{name}.{lang}.txt")
+            if not lists[name]:
+                log.error("lexicon %s: slot {%s} has no list slots/%s.%s.txt", path.name, name, name, lang)
+            variants = [v.replace(f"{{{name}}}", word) for v in variants for word in lists[name]]
+        out.extend(variants)
     return out
 
 
@@ -164,7 +191,7 @@ class RuleLayer:
         for label in LABELS:
             for lang in LANGS:
                 plain: dict[str, list[Any]] = {}
-                entries = read_list(lexicon_dir / f"{label}.{lang}.txt")
+                entries = read_lexicon(lexicon_dir / f"{label}.{lang}.txt")
                 if lang == "en":
                     entries = [v for e in entries for v in english_spellings(e)]
                 for entry in entries:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from classifiers import Classifier
@@ -367,3 +369,47 @@ def test_a_relapse_is_not_past_and_a_denied_one_is(lexicon_only: Classifier) -> 
     assert lexicon_only.classify("كنت اجرح نفسي وانا صغيره ورجعت لها هالاسبوع").urgency in ("P1", "P2")
     assert lexicon_only.classify("قبل سنه ضربني واليوم رجع يهددني بالسكين").urgency == "P1"
     assert lexicon_only.classify("كنت اجرح نفسي ايام الثانوي والحمدلله ما رجعت لها من خمس سنين").urgency == "P3"
+
+
+def test_a_slot_stands_for_each_word_of_its_list(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from classifiers.rules import read_lexicon
+
+    (tmp_path / "slots").mkdir()
+    (tmp_path / "slots" / "child.en.txt").write_text("# kids\nthe child\nher ? year old\n", encoding="utf-8")
+    (tmp_path / "child_protection.en.txt").write_text(
+        "locks {child} in\nleft alone\nties {kid} up\n", encoding="utf-8"
+    )
+    entries = read_lexicon(tmp_path / "child_protection.en.txt")
+    # an entry naming a list that does not exist is left out, loudly, and the rest still load
+    assert entries == ["locks the child in", "locks her ? year old in", "left alone"]
+    assert "{kid}" in caplog.text
+
+
+def test_every_slot_in_the_lexicons_has_its_list() -> None:
+    """A misspelt slot only logs at start-up (its entries are left out): catch it here instead."""
+    import re
+
+    from classifiers.rules import LEXICON_DIR, read_list
+
+    missing = [
+        (path.name, name)
+        for path in sorted(LEXICON_DIR.glob("*.txt"))
+        for entry in read_list(path)
+        for name in re.findall(r"\{(\w+)\}", entry)
+        if not read_list(LEXICON_DIR / "slots" / f"{name}.{path.name.split('.')[-2]}.txt")
+    ]
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "جارتنا تربط بنتها بالحبل في البلكونة من الصبح",
+        "he locks his 6 year old in the car while he plays cards",
+        "the neighbour ties the kids up when she goes out",
+    ],
+)
+def test_an_act_against_a_child_is_child_protection(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "child_protection" in res.labels
+    assert res.urgency in ("P1", "P2")
