@@ -413,3 +413,12 @@ def test_an_act_against_a_child_is_child_protection(lexicon_only: Classifier, te
     res = lexicon_only.classify(text)
     assert "child_protection" in res.labels
     assert res.urgency in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text", ["ريلي يحذفني بالريموت والكاسات اذا زعل", "my husband throws plates at me when he is angry"]
+)
+def test_things_thrown_at_the_writer_are_domestic_violence(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "domestic_violence" in res.labels
+    assert res.urgency in ("P1", "P2")
