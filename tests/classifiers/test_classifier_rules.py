@@ -422,3 +422,13 @@ def test_things_thrown_at_the_writer_are_domestic_violence(lexicon_only: Classif
     res = lexicon_only.classify(text)
     assert "domestic_violence" in res.labels
     assert res.urgency in ("P1", "P2")
+
+
+def test_today_after_a_harm_dated_only_by_a_past_cue_is_no_now(lexicon_only: Classifier) -> None:
+    """No lexicon entry names the harm (the model may): the past cue dates it, and the "now" after it tells of
+    the writer's life today."""
+    grown_up = lexicon_only.rules.run("امي كانت تعنفنا واحنا صغار، الحين كبرنا وسامحناها")
+    assert not grown_up.hits
+    assert grown_up.has("past") and not grown_up.has("urgent")
+    # "since I was small" dates the start of a harm that goes on
+    assert lexicon_only.rules.run("خالي يتحرش فيني من وانا صغيرة والحين عمري ١٥").has("ongoing")
