@@ -432,3 +432,18 @@ def test_today_after_a_harm_dated_only_by_a_past_cue_is_no_now(lexicon_only: Cla
     assert grown_up.has("past") and not grown_up.has("urgent")
     # "since I was small" dates the start of a harm that goes on
     assert lexicon_only.rules.run("خالي يتحرش فيني من وانا صغيرة والحين عمري ١٥").has("ongoing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i overdosed on tylenol twenty minutes ago",  # {meds}
+        "i took all of my painkillers after she left",
+        "بصراحة صرت اجرح حالي كل ما اتضايق",  # Levantine "myself"
+        "كل ليلة اشطب ذراعي بالموس",  # {body}
+    ],
+)
+def test_self_harm_acts_page(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "self_harm" in res.labels
+    assert res.urgency in ("P1", "P2")
