@@ -447,3 +447,16 @@ def test_self_harm_acts_page(lexicon_only: Classifier, text: str) -> None:
     res = lexicon_only.classify(text)
     assert "self_harm" in res.labels
     assert res.urgency in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "خالي كان عنيف معنا ويضربنا، الحين كبرنا وكل واحد في بيته",
+        "امي كانت تتعرض للضرب من ابوي، والحين هي عايشة معي ومرتاحة، ابي اسجلها في الضمان",
+    ],
+)
+def test_a_past_abuser_described_is_not_paged(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "domestic_violence" in res.labels
+    assert res.urgency == "P3", res.reasons
