@@ -72,12 +72,13 @@ def read_list(path: Path) -> list[str]:
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def read_lexicon(path: Path) -> list[str]:
+def read_lexicon(path: Path, slots: Path | None = None) -> list[str]:
     """A label's lexicon with its slots filled in: in `<label>.<lang>.txt`, `{child}` stands for each line of
     `slots/child.<lang>.txt`. One reviewable list of the words for a child serves every act written beside it
     ("يربط {child}", "locks {child} in"), instead of each act spelled out with each child word.
 
-    A slot with no list is logged and its entry left out: a typo in one line must not take the rest down."""
+    A slot with no list is logged and its entry left out: a typo in one line must not take the rest down.
+    `slots`: the folder of slot lists (default: `slots/` beside the file; the context lists share the labels')."""
     lang = path.name.split(".")[-2]
     lists: dict[str, list[str]] = {}
     out: list[str] = []
@@ -85,7 +86,7 @@ def read_lexicon(path: Path) -> list[str]:
         variants = [entry]
         for name in dict.fromkeys(_SLOT.findall(entry)):
             if name not in lists:
-                lists[name] = read_list(path.parent / "slots" / f"{name}.{lang}.txt")
+                lists[name] = read_list((slots or path.parent / "slots") / f"{name}.{lang}.txt")
             if not lists[name]:
                 log.error("lexicon %s: slot {%s} has no list slots/%s.%s.txt", path.name, name, name, lang)
             variants = [v.replace(f"{{{name}}}", word) for v in variants for word in lists[name]]
@@ -224,7 +225,7 @@ class RuleLayer:
         for cue in CUES:
             docs: list[Any] = []
             for lang in LANGS:
-                for entry in read_list(lexicon_dir / "context" / f"{cue}.{lang}.txt"):
+                for entry in read_lexicon(lexicon_dir / "context" / f"{cue}.{lang}.txt", lexicon_dir / "slots"):
                     if any(c.isalnum() for c in entry):
                         docs.append(self.make_doc(entry))
                     else:
@@ -232,7 +233,7 @@ class RuleLayer:
             if docs:
                 self.cue_matcher.add(cue, docs)
             if cue != "negation":
-                for entry in read_list(lexicon_dir / "context" / f"{cue}.ar.txt"):
+                for entry in read_lexicon(lexicon_dir / "context" / f"{cue}.ar.txt", lexicon_dir / "slots"):
                     derived = arabizi.from_arabic(fold(entry))
                     if derived is not None:
                         self.arabizi_cues.append((cue, derived.regex))

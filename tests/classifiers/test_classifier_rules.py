@@ -393,7 +393,7 @@ def test_every_slot_in_the_lexicons_has_its_list() -> None:
 
     missing = [
         (path.name, name)
-        for path in sorted(LEXICON_DIR.glob("*.txt"))
+        for path in sorted(LEXICON_DIR.glob("*.txt")) + sorted((LEXICON_DIR / "context").glob("*.txt"))
         for entry in read_list(path)
         for name in re.findall(r"\{(\w+)\}", entry)
         if not read_list(LEXICON_DIR / "slots" / f"{name}.{path.name.split('.')[-2]}.txt")
@@ -460,3 +460,15 @@ def test_a_past_abuser_described_is_not_paged(lexicon_only: Classifier, text: st
     res = lexicon_only.classify(text)
     assert "domestic_violence" in res.labels
     assert res.urgency == "P3", res.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum checks that I take all my pills at breakfast, can I get the pharmacy discount?",
+        "تعرضت للضرب من زوجي السابق قبل ٧ سنوات، ابي اسأل عن النفقة",  # {count} in the past list
+        "قبل عشر سنين كنت اجرح نفسي، الحين ابي اتطوع معكم",
+    ],
+)
+def test_pills_taken_as_prescribed_and_harms_years_ago_do_not_page(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency not in ("P1", "P2")
