@@ -40,6 +40,16 @@ def test_model_alone_pages_only_above_the_paging_bar() -> None:
     assert decide(("domestic_violence",), {"domestic_violence": 0.9}, rules(), PAGE)[0] == "P2"
 
 
+def test_the_model_alone_does_not_page_on_words_that_were_denied() -> None:
+    """"My husband has never raised a hand to me, we argue about money": the model reads abuse (0.97), the lexicon
+    reads a denied raised hand."""
+    denied = Hit("domestic_violence", 0, 4, "x", "lexicon:domestic_violence/en", True, muted_by="negation")
+    scores = {"domestic_violence": 0.97}
+    assert decide(("domestic_violence",), scores, rules(denied), PAGE)[0] == "P3"
+    # a word of abuse that counts beside the denied one still pages
+    assert decide(("domestic_violence",), scores, rules(denied, hit("domestic_violence")), PAGE)[0] == "P2"
+
+
 def test_an_everyday_subject_is_no_idiom_beside_abuse() -> None:
     """"my boss" is a hyperbole subject ("my boss is killing me"), and a domestic worker's employer."""
     scores = {"domestic_violence": 0.9, "self_harm": 0.9}
