@@ -407,6 +407,8 @@ def test_every_slot_in_the_lexicons_has_its_list() -> None:
         "جارتنا تربط بنتها بالحبل في البلكونة من الصبح",
         "he locks his 6 year old in the car while he plays cards",
         "the neighbour ties the kids up when she goes out",
+        "المعلمة تضرب التلاميذ بالعصا كل يوم",  # pupils are in {child} too
+        "my parents will force me to marry my cousin next month, i'm 16",  # a topic word beside an age
     ],
 )
 def test_an_act_against_a_child_is_child_protection(lexicon_only: Classifier, text: str) -> None:
