@@ -474,3 +474,13 @@ def test_a_past_abuser_described_is_not_paged(lexicon_only: Classifier, text: st
 )
 def test_pills_taken_as_prescribed_and_harms_years_ago_do_not_page(lexicon_only: Classifier, text: str) -> None:
     assert lexicon_only.classify(text).urgency not in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["السيل دخل بيتنا واحنا نايمين برا مع العيال", "the flood took our house, we are sleeping outside with the kids"],
+)
+def test_a_family_sleeping_in_the_open_after_a_disaster_pages(lexicon_only: Classifier, text: str) -> None:
+    res = lexicon_only.classify(text)
+    assert "disaster" in res.labels
+    assert res.urgency in ("P1", "P2")
