@@ -429,7 +429,7 @@ def test_things_thrown_at_the_writer_are_domestic_violence(lexicon_only: Classif
 def test_today_after_a_harm_dated_only_by_a_past_cue_is_no_now(lexicon_only: Classifier) -> None:
     """No lexicon entry names the harm (the model may): the past cue dates it, and the "now" after it tells of
     the writer's life today."""
-    grown_up = lexicon_only.rules.run("امي كانت تعنفنا واحنا صغار، الحين كبرنا وسامحناها")
+    grown_up = lexicon_only.rules.run("امي كانت تعنفنا لما كنا صغار، الحين كبرنا وسامحناها")
     assert not grown_up.hits
     assert grown_up.has("past") and not grown_up.has("urgent")
     # "since I was small" dates the start of a harm that goes on
@@ -484,3 +484,12 @@ def test_a_family_sleeping_in_the_open_after_a_disaster_pages(lexicon_only: Clas
     res = lexicon_only.classify(text)
     assert "disaster" in res.labels
     assert res.urgency in ("P1", "P2")
+
+
+def test_a_relative_shut_in_and_marks_on_a_child(lexicon_only: Classifier) -> None:
+    shut_in = lexicon_only.classify("زوج خالتي يحبس خالتي في البيت ويضربها")  # {kin}
+    assert "domestic_violence" in shut_in.labels and shut_in.urgency in ("P1", "P2")
+    marked = lexicon_only.classify("my son's classmate has belt marks on his legs again")
+    assert "child_protection" in marked.labels and marked.urgency == "P2"  # a topic word beside a child's age
+    # "we are small" is no past: "واحنا صغار ما نعرف وش نسوي" is the children writing now
+    assert not lexicon_only.rules.run("ابوي يحبس امي في غرفتها، واحنا صغار ما نعرف وش نسوي").has("past")
