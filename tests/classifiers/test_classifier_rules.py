@@ -493,3 +493,14 @@ def test_a_relative_shut_in_and_marks_on_a_child(lexicon_only: Classifier) -> No
     assert "child_protection" in marked.labels and marked.urgency == "P2"  # a topic word beside a child's age
     # "we are small" is no past: "واحنا صغار ما نعرف وش نسوي" is the children writing now
     assert not lexicon_only.rules.run("ابوي يحبس امي في غرفتها، واحنا صغار ما نعرف وش نسوي").has("past")
+
+
+def test_lists_added_after_batch_39(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a woman hitting the writer, a person tied to a bed, a fire reaching
+    the writer's building, a hand once raised, a parenting question."""
+    assert lexicon_only.classify("حماتي ضربتني بالنعال قدام الناس").urgency in ("P1", "P2")
+    assert lexicon_only.classify("my son ties me to the bed when he goes to work").urgency in ("P1", "P2")
+    assert lexicon_only.classify("the fire in the shop downstairs is spreading to our flat").urgency == "P1"
+    once = lexicon_only.rules.run("كان يمد ايده علي اول سنة، الحين تغير")
+    assert once.has("past") and not once.has("urgent")
+    assert lexicon_only.rules.run("بنتي عنيدة وتصارخ، كيف اتعامل معها؟").has("service")
