@@ -504,3 +504,8 @@ def test_lists_added_after_batch_39(lexicon_only: Classifier) -> None:
     once = lexicon_only.rules.run("كان يمد ايده علي اول سنة، الحين تغير")
     assert once.has("past") and not once.has("urgent")
     assert lexicon_only.rules.run("بنتي عنيدة وتصارخ، كيف اتعامل معها؟").has("service")
+
+
+def test_a_denied_thought_and_a_post_read_do_not_page(lexicon_only: Classifier) -> None:
+    assert lexicon_only.classify("I'm tired and sad but no thoughts of hurting myself").urgency not in ("P1", "P2")
+    assert lexicon_only.classify("قريت قصه بنت انتحرت بسبب اهلها، الله يرحمها").urgency not in ("P1", "P2")
