@@ -73,8 +73,8 @@ _SLOT = re.compile(r"\{(\w+)\}")
 
 
 def read_lexicon(path: Path, slots: Path | None = None) -> list[str]:
-    """A label's lexicon with its slots filled in: in `<label>.<lang>.txt`, `{child}` stands for each line of
-    `slots/child.<lang>.txt`. One reviewable list of the words for a child serves every act written beside it
+    """A lexicon or context list with its slots filled in: in `<label>.<lang>.txt`, `{child}` stands for each line
+    of `slots/child.<lang>.txt`. One reviewable list of the words for a child serves every act written beside it
     ("يربط {child}", "locks {child} in"), instead of each act spelled out with each child word.
 
     A slot with no list is logged and its entry left out: a typo in one line must not take the rest down.
@@ -369,7 +369,7 @@ class RuleLayer:
                 harm_end = max(harm_end, end)
         # "حاولت انتحر وانا بالثانوية، الحين متزوجة": beside a past cue, a word for today (list `today`) that
         # opens a clause after all the harm tells of the writer's life now, not of the harm; it is no "now".
-        # A harm only the model sees ("امي كانت تضربنا واحنا صغار، الحين كبرنا") is dated by the past cue itself.
+        # A harm only the model sees ("امي كانت تضربنا لما كنا صغار، الحين كبرنا") is dated by the past cue itself.
         if harm_end < 0 and cue_tokens.get("past"):
             harm_end = max(e for _, e in cue_tokens["past"])
         if harm_end >= 0 and result.has("past") and result.has("urgent") and cue_tokens.get("today"):
