@@ -10,6 +10,7 @@ thresholds). Figures go to the "## Classifier" section of docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -210,6 +211,8 @@ def main() -> int:
     full = load_classifier()
     fast = load_classifier(use_embeddings=False)
     assert full.model is not None and fast.model is not None, "the committed model must load"
+    gc.collect()
+    gc.freeze()  # as the worker does once its classifier is loaded (workers.runtime.preload)
 
     def stage_lexicon_spacy() -> None:
         parsed = [full.rules.doc_for(t) for t in speed_texts]

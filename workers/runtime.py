@@ -6,6 +6,7 @@ In tests, a job run by ``SimpleWorker`` inside a test's app context uses that ap
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,12 @@ def preload(app: Flask | None = None, with_classifier: bool = True) -> Flask:
                 warm_up(config.twilio_account_sid, config.twilio_auth_token, config.twilio_api_base_url or None)
             except Exception:  # a cold cache is slower, never wrong: a worker must start even if the DB is away
                 logging.getLogger(__name__).warning("worker warm-up skipped", exc_info=True)
+    # The app, the model and the lexicons' ~3,400 compiled patterns live as long as the process: frozen, the cyclic
+    # collector stops re-walking them in every full collection (the lexicon stage's first pass over new messages
+    # ran at ~60% of its speed without this, docs/PERFORMANCE.md "## Classifier"), and the work-horses RQ forks
+    # per job do not touch their pages.
+    gc.collect()
+    gc.freeze()
     return app
 
 
