@@ -7,6 +7,7 @@ raises for a str input.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ import numpy as np
 from classifiers.model import MODEL_DIR, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
-from classifiers.rules import LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
+from classifiers.rules import GAP, LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
 from classifiers.urgency import decide
 
 log = logging.getLogger(__name__)
@@ -231,14 +232,8 @@ class Classifier:
             folded = fold(text)
         except Exception:
             folded = text.lower()
-        labels = []
-        for label in LABELS:
-            for lang in ("ar", "en"):
-                words = [w for w in read_lexicon(LEXICON_DIR / f"{label}.{lang}.txt") if "*" not in w]
-                if any(f" {fold(w)} " in f" {folded} " for w in words):
-                    labels.append(label)
-                    break
-        found = tuple(labels)
+        padded = f" {folded} "
+        found = tuple(label for label in LABELS if any(w in padded for w in emergency_words(label)))
         urgent = any(lb != "disaster" for lb in found)
         return ClassificationResult(
             labels=found,
@@ -250,6 +245,14 @@ class Classifier:
             degraded=True,
             reasons=("emergency lexicon scan: the classifier failed on this message",),
         )
+
+
+@functools.cache
+def emergency_words(label: str) -> tuple[str, ...]:
+    """A label's plain entries (no wildcard, no gap), folded and padded for the last-resort substring scan: read
+    and folded once per process, not for every message of a failing rule layer."""
+    words = [w for lang in ("ar", "en") for w in read_lexicon(LEXICON_DIR / f"{label}.{lang}.txt")]
+    return tuple(f" {fold(w)} " for w in words if "*" not in w and GAP not in w.split())
 
 
 def load_classifier(model_dir: Path | None = None, use_embeddings: bool = True) -> Classifier:

@@ -42,3 +42,19 @@ def test_committed_model_is_not_degraded(classifier: Classifier) -> None:
     res = classifier.classify("my husband is beating me right now")
     assert res.degraded is False
     assert res.model_version == classifier.version
+
+
+def test_a_failing_rule_layer_falls_back_to_the_plain_lexicon_scan(tmp_path: Path) -> None:
+    """Even spaCy failing does not drop a message: a substring scan of the lists (slots filled in) still labels
+    and pages it."""
+    clf = load_classifier(tmp_path / "nowhere")
+
+    class Broken:
+        def doc_for(self, text: str) -> None:
+            raise RuntimeError("tokenizer gone")
+
+    clf.rules = Broken()  # type: ignore[assignment]
+    res = clf.classify("the neighbour locks the child in the storeroom")  # "locks {child} in"
+    assert res.model_version.startswith("emergency-scan") and res.degraded
+    assert res.labels == ("child_protection",) and res.urgency == "P2"
+    assert clf.classify("when is the social security payment?").urgency == "none"
