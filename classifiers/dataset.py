@@ -70,15 +70,17 @@ def load_rows(path: Path) -> list[Row]:
     return [to_row(o) for o in read_jsonl(path)]
 
 
+def texts_in(path: Path) -> set[str]:
+    return {str(o.get("text", "")) for o in read_jsonl(path)} if path.exists() else set()
+
+
 def own_examples(directory: Path = OWN_EXAMPLES_DIR, team_sets: Path = TEAM_SETS_DIR) -> list[Row]:
     """The team's examples, then its development sets (less the measure-only ones), each text once; never a text
     of the regression sample or of a measure-only set."""
     paths = sorted(directory.glob("*.jsonl"))
     paths += [p for p in sorted(team_sets.glob("ministry_*.jsonl")) if p.stem not in MEASURE_ONLY]
-    never = {str(o.get("text", "")) for o in read_jsonl(REGRESSION_SAMPLE)} if REGRESSION_SAMPLE.exists() else set()
     # a measure-only text stays unseen even where a team file also has it (a common prayer, say)
-    for held in (team_sets / f"{name}.jsonl" for name in MEASURE_ONLY):
-        never |= {str(o.get("text", "")) for o in read_jsonl(held)} if held.exists() else set()
+    never = texts_in(REGRESSION_SAMPLE).union(*(texts_in(team_sets / f"{name}.jsonl") for name in MEASURE_ONLY))
     rows: list[Row] = []
     seen: set[str] = set()
     for path in paths:
