@@ -32,6 +32,8 @@ _WORD = "[a-z0-9$]"
 MAX_VARIANTS = 64  # spellings per word; an entry with more is left to the hand-kept Arabizi list
 MIN_LETTERS = 4  # shorter skeletons ("mt" for موت) are shared by too many unrelated Latin words
 GAP = "?"
+# Prepositions the article runs into: في السرير is "fel sereer", على الدرج "3al daraj" (skeletons "fl", "3l")
+_CONTRACTED: dict[str, str] = {"في": "fl", "علي": "3l"}
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,10 @@ def from_arabic(entry: str) -> Pattern | None:
     parts: list[str] = []
     letters = 0
     words = entry.split()
-    for word in words:
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
         if word == GAP:
             parts.append(f"(?:{_WORD}+ )?")
             continue
@@ -121,6 +126,15 @@ def from_arabic(entry: str) -> Pattern | None:
         if compiled is None:
             return None
         regex, n = compiled
+        following = words[i] if i < len(words) else ""
+        if word in _CONTRACTED and following.startswith("ال") and len(following) > 3 and "*" not in following:
+            # "fel sereer" (في السرير), "3al daraj" (على الدرج): the article runs into the preposition
+            noun, rest = _word_regex(following), _word_regex(following[2:])
+            if noun is not None and rest is not None:
+                parts.append(f"(?:{regex} {noun[0]}|{_CONTRACTED[word]} {rest[0]}) ")
+                letters += n + noun[1]
+                i += 1
+                continue
         parts.append(regex + " ")
         letters += n
     if letters < MIN_LETTERS or not parts:

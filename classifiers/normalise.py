@@ -241,7 +241,11 @@ def _word_skeleton(low: str) -> tuple[str, tuple[int, ...]]:
         if ch in _GLIDES and i and low[i - 1].isalnum():
             i += step
             continue
-        if ch in _VOWELS:
+        if ch == "2" and i and low[i - 1].isalpha() and not any(c.isalnum() for c in low[i + 1 :]):
+            # a word-final glottal "2" after a letter is mostly ق ("7ari2" حريق, "ghere2" غرق): read as one, or
+            # the word would lose its last consonant and "7ari2" (fire) read as "7ar" (heat)
+            ch = "8"
+        elif ch in _VOWELS:
             # vowels dropped, except a word-initial one stays as a marker so 'ana' is not an empty word
             prev = low[i - 1] if i else " "
             if prev.isalnum():

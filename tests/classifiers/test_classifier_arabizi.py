@@ -123,3 +123,18 @@ def test_short_arabizi_context_words_come_from_their_own_lists(lexicon_only: Cla
     too short for the patterns derived from the Arabic cue lists."""
     assert lexicon_only.classify("el jaw ra7 y2tilni, 50 daraja w ma fi kahraba").urgency not in ("P1", "P2")
     assert lexicon_only.classify("zoji y6igni al7een w el 3yal yseeho").urgency == "P1"
+
+
+def test_a_word_final_glottal_2_is_read_as_qaf() -> None:
+    """"7ari2" is حريق (fire), not "7ar" (heat); a 2 inside a word stays a vowel ("hay2telni")."""
+    assert arabizi_skeleton("fi 7ari2!").text == "f 7r8!"
+    assert arabizi_skeleton("hay2telni").text == "htln"
+    assert matches("حريق في العماره", "fi 7ari2 fil 3imara")
+
+
+def test_the_article_runs_into_the_preposition_before_it() -> None:
+    """"fel sereer" (في السرير) and "3al daraj" (على الدرج), beside the spelled-out "fi el sereer"."""
+    assert matches("يربطني في السرير", "yerbotni fel sereer")
+    assert matches("يربطني في السرير", "yerbotni fi el sereer")
+    assert matches("وقف على الدرج", "w2ef 3al daraj")
+    assert not matches("يربطني في السرير", "yerbotni fel bait")
