@@ -53,11 +53,20 @@ def test_the_model_alone_does_not_page_on_words_that_were_denied() -> None:
 def test_an_everyday_subject_is_no_idiom_beside_abuse() -> None:
     """"my boss" is a hyperbole subject ("my boss is killing me"), and a domestic worker's employer."""
     scores = {"domestic_violence": 0.9, "self_harm": 0.9}
-    r = rules(hyperbole=True, urgent=True)
+    r = rules(hyperbole=True, urgent=True, employer=True)
     assert decide(("domestic_violence",), scores, r, PAGE)[0] == "P1"
     assert decide(("self_harm",), scores, r, PAGE)[0] == "P3"  # "my boss is killing me, I want to die lol"
     # under the paging bar, a "now" does not lift it beside an everyday subject ("el 7ar ya8teel")
     assert decide(("domestic_violence",), {"domestic_violence": 0.7}, r, PAGE)[0] == "P3"
+
+
+def test_the_model_alone_reads_no_abuse_into_heat_talk_with_nobody_named() -> None:
+    """"el jaw el yom 7ar mot, ma 7ad ye6la3 mn el bait" (DV 0.98): an everyday subject, no lexicon hit, and no
+    husband, relative or employer in the message."""
+    scores = {"domestic_violence": 0.98}
+    assert decide(("domestic_violence",), scores, rules(hyperbole=True), PAGE)[0] == "P3"
+    assert decide(("domestic_violence",), scores, rules(hyperbole=True, family=True), PAGE)[0] == "P2"
+    assert decide(("domestic_violence",), scores, rules(), PAGE)[0] == "P2"  # no idiom: the model stands
 
 
 def test_disaster_report_is_p3_rescue_request_is_p1() -> None:
