@@ -47,6 +47,8 @@ _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل"
 _NOR = frozenset(["ولا", "nor"])
 # Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
 FIRST_PERSON_LOOKBEHIND = 3
+# "a family who I think hit their kids": the writer's belief about someone else's act, not the writer's act
+_BELIEF_EN = frozenset("think believe suspect guess".split())
 _PUNCT = "،؛؟.,;:!?\"'()[]«»…-"
 GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
@@ -532,6 +534,8 @@ def _his_or_hers(raw: str) -> bool:
 def _pronoun_before(doc: Any, start: int) -> bool:
     """An explicit "I" / "انا" just before a match ("I don't want to wake up", "انا ابي اختفي") makes it first person;
     the suffix heuristic of `_first_person` is not used here (a "ي" ending on a word before says nothing)."""
+    if start > 0 and doc[start - 1].lower_ in _BELIEF_EN:
+        return False
     for tok in doc[max(0, start - FIRST_PERSON_LOOKBEHIND) : start]:
         if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in FIRST_PERSON_AR:
             return True
