@@ -509,3 +509,23 @@ def test_lists_added_after_batch_39(lexicon_only: Classifier) -> None:
 def test_a_denied_thought_and_a_post_read_do_not_page(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("I'm tired and sad but no thoughts of hurting myself").urgency not in ("P1", "P2")
     assert lexicon_only.classify("قريت قصه بنت انتحرت بسبب اهلها، الله يرحمها").urgency not in ("P1", "P2")
+
+
+def test_lists_added_after_batches_40_and_41(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: blows and shaking against a named child, an Egyptian threat, a
+    child crying behind a door, a parent afraid of harming a baby, "when I was 19", a family lost in a flood."""
+    hit = lexicon_only.classify("my wife hits our 2 year old when he cries at night")
+    assert "child_protection" in hit.labels and hit.urgency in ("P1", "P2")
+    assert "child_protection" in lexicon_only.classify("his father beats him with a cable, my stepson is 11").labels
+    assert lexicon_only.classify("جوزي قال هيدبحني لما يرجع").urgency == "P1"
+    assert "child_protection" in lexicon_only.classify("الخدامة طلعت والبنت تبكي ورا الباب").labels
+    assert lexicon_only.classify("انا خايفة اني بضر ولدي الرضيع").urgency == "P1"
+    assert lexicon_only.rules.run("I tried to kill myself when I was 19, I'm 34 now").has("past")
+    assert lexicon_only.classify("a flash flood hit the camp and a family with a baby is missing").urgency == "P1"
+
+
+def test_an_act_the_writer_believes_someone_did_is_not_the_writers(lexicon_only: Classifier) -> None:
+    """"who I think hit their kids": the writer's belief, so the service question stands."""
+    res = lexicon_only.classify("how can i report a family who i think hit their kids?")
+    assert res.urgency not in ("P1", "P2")
+    assert lexicon_only.classify("i hit my son yesterday and i am scared of myself").urgency in ("P1", "P2")
