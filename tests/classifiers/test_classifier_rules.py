@@ -529,3 +529,14 @@ def test_an_act_the_writer_believes_someone_did_is_not_the_writers(lexicon_only:
     res = lexicon_only.classify("how can i report a family who i think hit their kids?")
     assert res.urgency not in ("P1", "P2")
     assert lexicon_only.classify("i hit my son yesterday and i am scared of myself").urgency in ("P1", "P2")
+
+
+def test_lists_added_after_batch_42(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a child's age in words, a child wandering at night, a stranger luring
+    girls into his car, a Levantine girl married off, an adult touching a boy, stuck in the desert sand."""
+    assert lexicon_only.rules.run("بلاغ عن ولد عمره ست سنوات").has("minor")
+    assert lexicon_only.classify("في طفل يتجول وحده بالليل في الحي").urgency in ("P1", "P2")
+    assert "child_protection" in lexicon_only.classify("رجال غريب يطلب من البنات يركبون معه السياره").labels
+    assert lexicon_only.classify("ana bint 16 sana w abuya bidu yjawwizni").urgency == "P2"
+    assert lexicon_only.classify("my son is 9 and the driver touches him").urgency == "P2"
+    assert lexicon_only.classify("السياره غرزت في الرمل ومعي عيالي وما في شبكه").urgency == "P1"
