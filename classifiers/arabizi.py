@@ -94,6 +94,8 @@ def _word_regex(word: str, alone: bool = False) -> tuple[str, int] | None:
         forms |= {"al " + s for s in _spellings(rest, True, alone)}  # "el 7boob"
     else:
         forms = _spellings(core, True, alone)
+        if core.startswith("بال") and len(core) > 4 and not alone:
+            forms |= {"bl " + s for s in _spellings(core[3:], True)}  # بالبير: "bel bir", "bil bir"
 
     def letters(form: str) -> int:
         return len(form.replace(" ", "")) - (2 if core.startswith("ال") and len(core) > 3 else 0)

@@ -138,3 +138,9 @@ def test_the_article_runs_into_the_preposition_before_it() -> None:
     assert matches("يربطني في السرير", "yerbotni fi el sereer")
     assert matches("وقف على الدرج", "w2ef 3al daraj")
     assert not matches("يربطني في السرير", "yerbotni fel bait")
+
+
+def test_the_article_after_bi_may_stand_apart() -> None:
+    """"bel bir" is بالبير written as two words."""
+    assert matches("واقع بالبير", "wa2e3 bel bir")
+    assert matches("واقع بالبير", "wa2e3 belbir")
