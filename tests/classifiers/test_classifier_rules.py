@@ -540,3 +540,13 @@ def test_lists_added_after_batch_42(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("ana bint 16 sana w abuya bidu yjawwizni").urgency == "P2"
     assert lexicon_only.classify("my son is 9 and the driver touches him").urgency == "P2"
     assert lexicon_only.classify("السياره غرزت في الرمل ومعي عيالي وما في شبكه").urgency == "P1"
+
+
+def test_lists_added_after_batch_43(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a child in a well, "wants to rest from the world" said of a sister,
+    a ruler until the hands bled, an uncle in a pupil's bed, Levantine heat."""
+    assert lexicon_only.classify("ولد الجيران طاح في بيارة من ساعة").urgency == "P1"
+    assert lexicon_only.classify("اختي حابسة حالها بالغرفة وبدها ترتاح من الدنيا").urgency == "P1"
+    assert lexicon_only.classify("the teacher beat him with a ruler until they bled").urgency == "P2"
+    assert lexicon_only.classify("a grade 4 girl told me her uncle sleeps in her bed").urgency == "P2"
+    assert lexicon_only.classify("بدي موت من الشوب").urgency not in ("P1", "P2")
