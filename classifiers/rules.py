@@ -43,7 +43,8 @@ FIGURATIVE_LABELS = frozenset(label for label, reach in HYPERBOLE_REACH.items() 
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll we're we've".split())
 # "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)
-_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم"])
+# "اذا ما جبت فلوس يضربنا" = if I bring no money he beats us: the condition is negated, not the beating
+_NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم", "اذا", "لو"])
 _NOR = frozenset(["ولا", "nor"])
 # Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
 FIRST_PERSON_LOOKBEHIND = 3
