@@ -550,3 +550,21 @@ def test_lists_added_after_batch_43(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("the teacher beat him with a ruler until they bled").urgency == "P2"
     assert lexicon_only.classify("a grade 4 girl told me her uncle sleeps in her bed").urgency == "P2"
     assert lexicon_only.classify("بدي موت من الشوب").urgency not in ("P1", "P2")
+
+
+def test_a_negated_condition_does_not_deny_what_follows(lexicon_only: Classifier) -> None:
+    """"اذا ما جبت فلوس يضربنا كلنا": if I bring no money he beats us all."""
+    res = lexicon_only.classify("زوجي يجبرني اطلع مع عيالي واذا ما جبت فلوس يضربنا")
+    assert "domestic_violence" in res.labels and res.urgency in ("P1", "P2")
+    assert "domestic_violence" not in lexicon_only.classify("زوجي ما يضربنا الحمدلله").labels
+
+
+def test_lists_added_after_batch_44(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a teenager gone since yesterday, a mother kept from food, children
+    begging at the lights, a child alone at a bus stop, a boy chained beside "47 degrees", "today is different"."""
+    assert lexicon_only.classify("ولدي من امس ما رجع البيت وتلفونه مسكر").urgency == "P1"
+    assert lexicon_only.classify("اخوي حابس امي وما يخليها تاكل").urgency == "P1"
+    assert "child_protection" in lexicon_only.classify("زوجي يجبرني اشحت عند الاشارات مع العيال").labels
+    assert "child_protection" in lexicon_only.classify("a small girl sitting alone at the bus stop crying").labels
+    assert lexicon_only.classify("his father chained him in the yard, today is 47 degrees").urgency == "P1"
+    assert lexicon_only.classify("عمي يضرب مرته كل يوم بس اليوم غير").urgency == "P1"
