@@ -568,3 +568,13 @@ def test_lists_added_after_batch_44(lexicon_only: Classifier) -> None:
     assert "child_protection" in lexicon_only.classify("a small girl sitting alone at the bus stop crying").labels
     assert lexicon_only.classify("his father chained him in the yard, today is 47 degrees").urgency == "P1"
     assert lexicon_only.classify("عمي يضرب مرته كل يوم بس اليوم غير").urgency == "P1"
+
+
+def test_lists_added_after_batch_45(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a helper starved and locked in, the razor on the arm in Arabizi,
+    twins playing by a construction pit, "مرتو", a family sleeping in a mosque after a flood."""
+    assert lexicon_only.classify("my neighbour's helper is being starved, they lock her in").urgency == "P1"
+    assert lexicon_only.classify("kol lela ba7ot el mous 3ala edi").urgency == "P1"
+    assert lexicon_only.classify("twin boys 4 years old playing alone next to the construction pit").urgency == "P2"
+    assert "domestic_violence" in lexicon_only.classify("جارنا بيضرب مرتو كل ليلة").labels
+    assert lexicon_only.classify("السيول جرفت بيتنا ونايمين في المسجد").urgency == "P2"
