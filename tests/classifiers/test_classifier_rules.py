@@ -578,3 +578,17 @@ def test_lists_added_after_batch_45(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("twin boys 4 years old playing alone next to the construction pit").urgency == "P2"
     assert "domestic_violence" in lexicon_only.classify("جارنا بيضرب مرتو كل ليلة").labels
     assert lexicon_only.classify("السيول جرفت بيتنا ونايمين في المسجد").urgency == "P2"
+
+
+def test_lists_added_after_batch_46(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: a child's age after "nephew is", a Quran teacher caning the boys,
+    an elder kept from her medicine, a coach asking for photos, a cracking building in Egyptian Arabizi, a
+    denied touch that holds the model back."""
+    assert lexicon_only.classify("my nephew is 6 and has burn marks on his back").urgency == "P2"
+    assert "child_protection" in lexicon_only.classify("المدرس يضرب الاولاد بالخيزرانة").labels
+    assert lexicon_only.classify("ولدها ما يعطيها دواها").urgency == "P2"
+    assert lexicon_only.classify("her coach asks her to send photos without clothes").urgency in ("P1", "P2")
+    assert "disaster" in lexicon_only.classify("el 3omara 2a3da tetsha2a2 w el sakan lesa gowwa").labels
+    denied = lexicon_only.rules.run("he never touches me or the kids")
+    assert denied.muted("domestic_violence") and not denied.active("domestic_violence")
+    assert lexicon_only.classify("لما اكون مش عاوزه اصحي الساعه 6").urgency == "none"
