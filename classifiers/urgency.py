@@ -58,7 +58,11 @@ def decide(
     def idiom(label: str) -> bool:
         """An everyday subject or laughter beside a label whose words are used figuratively ("killing me", "I
         want to die", a flood of emails). A beating is never a figure of speech: "my boss" beside a domestic
-        worker's disclosure is her employer, not an idiom."""
+        worker's disclosure is her employer, not an idiom; but with no husband, relative or employer named, the
+        model's reading of abuse in heat talk is the idiom ("el jaw el yom 7ar mot, ma 7ad ye6la3 mn el bait":
+        domestic violence 0.98)."""
+        if label == "domestic_violence":
+            return figurative and not abuser_named
         return figurative and label in FIGURATIVE_LABELS
 
     def pages_alone(label: str) -> bool:
@@ -66,10 +70,6 @@ def decide(
         everyday subject or laughter in the message ("el 7ar ythba7", "الله ياخذ هالزحمه") and no lexicon hit
         for the label, a high model score is the figure of speech talking."""
         if idiom(label) and not by_rule(label):
-            return False
-        if label == "domestic_violence" and figurative and not by_rule(label) and not abuser_named:
-            # "el jaw el yom 7ar mot, ma 7ad ye6la3 mn el bait" (DV 0.98): heat talk with nobody at home named.
-            # With a husband, a relative or a sponsor in the message the model's reading stands.
             return False
         if rules.muted(label) and not rules.active(label):
             return False  # the label's own words are denied or reported ("he has never raised a hand to me")
