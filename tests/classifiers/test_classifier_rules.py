@@ -592,3 +592,15 @@ def test_lists_added_after_batch_46(lexicon_only: Classifier) -> None:
     denied = lexicon_only.rules.run("he never touches me or the kids")
     assert denied.muted("domestic_violence") and not denied.active("domestic_violence")
     assert lexicon_only.classify("لما اكون مش عاوزه اصحي الساعه 6").urgency == "none"
+
+
+def test_lists_added_after_batch_47(lexicon_only: Classifier) -> None:
+    """Each fails without its list change: an ex-husband attacking her after a service question, a disabled boy
+    tied in a yard, a stepfather's videos, a housemaid fed once a day, a brother who wants to disappear, tiredness
+    as an everyday subject in Arabizi."""
+    assert lexicon_only.classify("عندي استفسار عن البدل. وطليقي يجي عند دوامي ويتهجم علي").urgency == "P2"
+    assert lexicon_only.classify("الجيران يربطونه في الحوش طول اليوم، ولد عمره ٨").urgency in ("P1", "P2")
+    assert lexicon_only.classify("my step father shows my little sister bad videos").urgency == "P2"
+    assert lexicon_only.classify("the madam gives me only rice, one meal a day").urgency == "P1"
+    assert lexicon_only.classify("my brother keeps talking about wanting to disappear").urgency == "P1"
+    assert lexicon_only.classify("el ta3b hatha ra7 yemawetni").urgency == "none"
