@@ -40,13 +40,16 @@ def test_page_budget_holds_in_the_teams_rows_as_well_as_the_public_ones() -> Non
 
 
 def test_training_reads_the_team_sets_but_never_a_measure_only_set_or_the_regression_sample() -> None:
-    from classifiers.dataset import MEASURE_ONLY, REGRESSION_SAMPLE, TEAM_SETS_DIR, own_examples, read_jsonl
+    from classifiers.dataset import REGRESSION_SAMPLE, TEAM_SETS_DIR, is_measure_only, own_examples, read_jsonl
 
+    measure_only = [p for p in TEAM_SETS_DIR.glob("ministry_*.jsonl") if is_measure_only(p.stem)]
+    assert {"ministry_heldback", "ministry_probe26", "ministry_probe42"} <= {p.stem for p in measure_only}
+    assert not is_measure_only("ministry_probe25") and not is_measure_only("ministry_probe")
     rows = own_examples()
     sources = {r.source for r in rows}
     assert "own:ministry_probe" in sources and "own:own_ar" in sources
-    assert not {f"own:{name}" for name in MEASURE_ONLY} & sources
-    held = {str(o["text"]) for name in MEASURE_ONLY for o in read_jsonl(TEAM_SETS_DIR / f"{name}.jsonl")}
+    assert not {f"own:{p.stem}" for p in measure_only} & sources
+    held = {str(o["text"]) for p in measure_only for o in read_jsonl(p)}
     regression = {str(o["text"]) for o in read_jsonl(REGRESSION_SAMPLE)}
     texts = [r.text for r in rows]
     assert len(texts) == len(set(texts))
