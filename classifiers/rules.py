@@ -51,7 +51,7 @@ FIRST_PERSON_LOOKBEHIND = 3
 # "a family who I think hit their kids": the writer's belief about someone else's act, not the writer's act
 _BELIEF_EN = frozenset("think believe suspect guess".split())
 _PUNCT = "،؛؟.,;:!?\"'()[]«»…-"
-GAP = "?"  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
+GAP = arabizi.GAP  # a lexicon word "?" stands for any one word ("طفل ? متروك": طفل صغير متروك)
 _QUOTED = re.compile(r"\"[^\"]{3,300}\"")
 # Words just before an opening quote that make it the words of someone in the story ("قال "بذبحك الليله"",
 # "he texted me "I will kill you""), not a lyric or a film line.
