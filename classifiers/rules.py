@@ -229,8 +229,13 @@ class RuleLayer:
             docs: list[Any] = []
             for lang in LANGS:
                 for entry in read_lexicon(lexicon_dir / "context" / f"{cue}.{lang}.txt", lexicon_dir / "slots"):
-                    if any(c.isalnum() for c in entry):
+                    if sum(c.isalnum() for c in fold(entry)) > 1:
                         docs.append(self.make_doc(entry))
+                    elif any(c.isalnum() for c in entry):
+                        # a laughter run ("هههه") folds to one letter that would match any lone "ه" or "خ" (a
+                        # letter, the Hijri-year mark): like an emoji, its first three letters are looked for in
+                        # the original text, where a run of three or more is laughter
+                        self.cue_symbols.setdefault(cue, []).append(entry[:3])
                     else:
                         self.cue_symbols.setdefault(cue, []).append(entry)
             if docs:
@@ -501,9 +506,16 @@ class RuleLayer:
             # A self-harm act or method inside the match ("اجرح نفسي", "cut myself") is never a figure of speech,
             # whatever stressor sits beside it ("من ضغط الدوام صرت اجرح نفسي").
             literal = any(start <= c_start and c_end <= end for c_start, c_end in cue_tokens.get("literal", []))
+            # Nor does laughter make a wish with its time a joke ("ابي انتحر الليلة ههه", "kill myself tonight
+            # lol"): gallows humour is common in those who mean it.
+            timed = label == "self_harm" and any(
+                abs(c_start - end) <= 4 or abs(start - c_end) <= 4 for c_start, c_end in cue_tokens.get("plan", [])
+            )
             for c_start, c_end in [] if literal else cue_tokens.get("hyperbole", []):
                 if start <= c_start and c_end <= end:
                     continue  # the entry names it: "fainted from the heat" is about the heat, not a figure
+                if timed and _has_laugh_symbol(doc[c_start:c_end].text):
+                    continue
                 near = (start - reach <= c_end <= end + reach) or (
                     start - reach <= c_start <= end + reach
                 )
@@ -511,7 +523,7 @@ class RuleLayer:
                     return "hyperbole"
             # on the original text: folding turns "هههه" into one letter. Laughter does not make an act or method
             # a figure of speech either ("I took pills and want to die now ههه" went unpaged)
-            laughing = label in ("self_harm", "imminent_danger") and result.has("laugh") and not literal
+            laughing = label in ("self_harm", "imminent_danger") and result.has("laugh") and not (literal or timed)
             if laughing and result.cues.get("hyperbole"):
                 return "hyperbole"
         # Disaster words are not muted by prayers or news: the ministry tracks disasters reported by others too

@@ -365,6 +365,33 @@ def test_arabic_laughter_is_read_before_folding(lexicon_only: Classifier) -> Non
     assert lexicon_only.classify('امي قالت "بقتلك اذا ما رتبت غرفتك" هههه').urgency not in ("P1", "P2")
 
 
+def test_a_lone_letter_is_not_laughter(lexicon_only: Classifier) -> None:
+    """Folded, "خخخخ" is "خ": a stray letter after a plan to die (found by the victim-safe property test) must not
+    read as laughter and mute it, nor the Hijri-year "ه" after a date."""
+    assert lexicon_only.classify("ابي انتحر الليلة خ").urgency == "P1"
+    assert lexicon_only.classify("ابي انتحر الليلة ه").urgency == "P1"
+    assert lexicon_only.classify("ابي انتحر خ").urgency == "P1"
+    assert lexicon_only.classify("ابي انتحر خخخخخ").urgency not in ("P1", "P2")
+
+
+@pytest.mark.parametrize("text", ["ابي انتحر الليلة ههههه", "I want to kill myself tonight lol"])
+def test_laughter_does_not_make_a_wish_with_its_time_a_joke(lexicon_only: Classifier, text: str) -> None:
+    assert lexicon_only.classify(text).urgency == "P1"
+
+
+def test_no_entry_folds_to_a_single_letter() -> None:
+    """A label entry that folds to one letter would match every lone letter; laughter runs in the context lists
+    are looked for in the original text (rules.py)."""
+    from classifiers.normalise import fold
+    from classifiers.rules import LEXICON_DIR, read_list
+
+    short = [
+        (path.name, entry) for path in sorted(LEXICON_DIR.glob("*.txt")) for entry in read_list(path)
+        if any(c.isalnum() for c in entry) and sum(c.isalnum() for c in fold(entry)) < 2
+    ]
+    assert not short
+
+
 def test_a_relapse_is_not_past_and_a_denied_one_is(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("كنت اجرح نفسي وانا صغيره ورجعت لها هالاسبوع").urgency in ("P1", "P2")
     assert lexicon_only.classify("قبل سنه ضربني واليوم رجع يهددني بالسكين").urgency == "P1"
