@@ -377,13 +377,15 @@ class RuleLayer:
                 harm_end = max(harm_end, end)
         # "حاولت انتحر وانا بالثانوية، الحين متزوجة": beside a past cue, a word for today (list `today`) that
         # opens a clause after all the harm tells of the writer's life now, not of the harm; it is no "now".
+        # "والحين" opens its clause with its own "and" ("قبل عشر سنين والحين اشتغل متطوعة").
         # A harm only the model sees ("امي كانت تضربنا لما كنا صغار، الحين كبرنا") is dated by the past cue itself.
         if harm_end < 0 and cue_tokens.get("past"):
             harm_end = max(e for _, e in cue_tokens["past"])
         if harm_end >= 0 and result.has("past") and result.has("urgent") and cue_tokens.get("today"):
             today = {
                 self._orig(doc, norm, s, e) for s, e in cue_tokens["today"]
-                if s >= harm_end and any(harm_end - 1 <= i < s for i in boundaries)
+                if s >= harm_end
+                and (any(harm_end - 1 <= i < s for i in boundaries) or doc[s].lower_.startswith("و"))
             }
             result.cues["urgent"] = [span for span in result.cues["urgent"] if span not in today]
             if not result.cues["urgent"]:

@@ -149,6 +149,9 @@ def test_past_does_not_hide_present_danger(lexicon_only: Classifier) -> None:
         ("كان يضربني زمان، والحين رجع يضربني كل يوم", True),
         ("my ex used to beat me years ago, now he is back and beating me again", True),
         ("كان يضربني وانا بالجامعه ويضربني الحين", True),  # "now" right after the harm, in its clause
+        # "والحين" opens its clause with its own "and", no comma needed
+        ("ضربني ابوي قبل سبع سنين والحين اشتغل مع الجمعية", False),
+        ("كان يضربني قبل خمس سنين والحين رجع يهددني بالسكين", True),
     ],
 )
 def test_a_now_after_a_past_harm_dates_the_writers_life_not_the_harm(
