@@ -53,6 +53,12 @@ def _train(args: argparse.Namespace) -> int:
     from classifiers.training import train
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if args.urgency_only:
+        from classifiers.model import MODEL_DIR
+        from classifiers.urgency_head import train_urgency_head
+
+        print(json.dumps(train_urgency_head(MODEL_DIR, Path(args.data) if args.data else None), indent=2))
+        return 0
     meta = train(Path(args.data) if args.data else None, embeddings=not args.no_embeddings)
     print(json.dumps(meta, indent=2, ensure_ascii=False))
     return 0
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("train", help="rebuild classifiers/model/ from shared data + classifiers/data/")
     t.add_argument("--data", help="shared data dir (default $NAJDA_SHARED_DATA or ../shared/data)")
     t.add_argument("--no-embeddings", action="store_true")
+    t.add_argument("--urgency-only", action="store_true", help="refit only the urgency head on the model in the repo")
     t.set_defaults(func=_train)
     x = sub.add_parser("explain", help='explain the decision on one message: explain "text"')
     x.add_argument("text")

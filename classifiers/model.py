@@ -3,6 +3,7 @@
 Files (all in classifiers/model/, written by `python -m classifiers train`):
     spacy/         the spaCy pipeline (tokenizer + textcat_multilabel), loaded with spacy.load
     e5_head.npz    weights of the per-label logistic head on multilingual-e5-small embeddings
+    urgency_head.npz  the urgency head on the same embeddings (classifiers/urgency_head.py)
     model.json     version, thresholds chosen on the validation split, how scores are combined, training facts
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import numpy as np
 
 from classifiers.embedder import Embedder, FloatArray
 from classifiers.result import LABELS
+from classifiers.urgency_head import HEAD_FILE, UrgencyHead
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 log = logging.getLogger(__name__)
@@ -39,6 +42,12 @@ class E5Head:
         return sigmoid(emb @ self.coef + self.bias)
 
 
+@dataclass(frozen=True)
+class ModelOutput:
+    labels: FloatArray  # (n, labels): textcat and e5 mixed
+    urgent: FloatArray | None  # (n,): the urgency head's probability; None without embeddings or head
+
+
 class TrainedModel:
     """Loads everything under `model_dir`; raises if the spaCy part is missing (the caller degrades)."""
 
@@ -49,15 +58,19 @@ class TrainedModel:
         self.nlp: Any = spacy.load(model_dir / "spacy")
         self.textcat: Any = self.nlp.get_pipe("textcat_multilabel")
         self.head: E5Head | None = None
+        self.urgency: UrgencyHead | None = None
         self.embedder: Embedder | None = None
         head_path = model_dir / "e5_head.npz"
         if use_embeddings and self.meta.get("embeddings") and head_path.exists():
             try:
                 self.head = E5Head(head_path)
                 self.embedder = Embedder()
+                if (model_dir / HEAD_FILE).exists():
+                    self.urgency = UrgencyHead(model_dir / HEAD_FILE)
             except Exception:  # the encoder is an improvement, never a requirement
                 log.warning("e5 encoder unavailable; running with the spaCy model only", exc_info=True)
                 self.head = None
+                self.urgency = None
                 self.embedder = None
 
     @property
@@ -82,21 +95,20 @@ class TrainedModel:
         out: FloatArray = arr[:, order]
         return out
 
-    def e5_scores(self, texts: Sequence[str]) -> FloatArray | None:
-        if self.embedder is None or self.head is None:
-            return None
-        probs = self.head.predict(self.embedder.embed(texts))
-        order = [self.head.labels.index(label) for label in LABELS]
-        out: FloatArray = probs[:, order]
-        return out
-
-    def scores(self, docs: Sequence[Any], texts: Sequence[str]) -> FloatArray:
-        """Model score per text and label, mixing textcat and e5 with the weight chosen on validation."""
+    def predict(self, docs: Sequence[Any], texts: Sequence[str]) -> ModelOutput:
+        """Model score per text and label, mixing textcat and e5 with the weight chosen on validation; and the
+        urgency head's reading of the same embeddings."""
         tc = self.textcat_scores(docs)
-        e5 = self.e5_scores(texts)
-        if e5 is None:
-            return tc
+        if self.embedder is None or self.head is None:
+            return ModelOutput(tc, None)
+        emb = self.embedder.embed(texts)
+        probs = self.head.predict(emb)
+        e5: FloatArray = probs[:, [self.head.labels.index(label) for label in LABELS]]
         weights = self.settings().get("e5_weight", {})
         w = np.array([float(weights.get(label, 0.5)) for label in LABELS], dtype=np.float32)
         mixed: FloatArray = ((1.0 - w) * tc + w * e5).astype(np.float32)
-        return mixed
+        return ModelOutput(mixed, self.urgency.predict(emb) if self.urgency is not None else None)
+
+    @property
+    def urgent_bar(self) -> float:
+        return self.urgency.threshold if self.urgency is not None else 1.01

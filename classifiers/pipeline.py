@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from classifiers.model import MODEL_DIR, TrainedModel
+from classifiers.model import MODEL_DIR, ModelOutput, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
 from classifiers.rules import GAP, LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
-from classifiers.urgency import decide
+from classifiers.urgency import URGENCY_HEAD, decide
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
@@ -132,18 +132,19 @@ class Classifier:
         except Exception:
             log.error("rule layer failed; falling back to plain lexicon scan", exc_info=True)
             return [self._emergency(t) for t in items]
-        model_scores: Any = None
+        output: ModelOutput | None = None
         if self.model is not None and items:
             try:
-                model_scores = self.model.scores([p[2] for p in parsed], [t[:MAX_CHARS] for t in items])
+                output = self.model.predict([p[2] for p in parsed], [t[:MAX_CHARS] for t in items])
             except Exception:
                 log.error("model raised; these messages get the lexicon only (degraded)", exc_info=True)
         results: list[ClassificationResult] = []
         for i, text in enumerate(items):
             rules = parsed[i][0]
-            row = None if model_scores is None else [float(x) for x in model_scores[i]]
+            row = None if output is None else [float(x) for x in output.labels[i]]
+            urgent = None if output is None or output.urgent is None else float(output.urgent[i])
             try:
-                results.append(self._decide(text, rules, row))
+                results.append(self._decide(text, rules, row, urgent))
             except Exception:
                 log.error("decision failed; plain lexicon scan", exc_info=True)
                 results.append(self._emergency(text))
@@ -160,7 +161,7 @@ class Classifier:
         return self.model.settings()
 
     def _decide(
-        self, text: str, rules: RuleResult, model_row: Sequence[float] | None
+        self, text: str, rules: RuleResult, model_row: Sequence[float] | None, urgent: float | None = None
     ) -> ClassificationResult:
         degraded = model_row is None
         settings = self._settings(degraded)
@@ -209,7 +210,10 @@ class Classifier:
         # domestic violence?") scores 1.0 combined, but it labels the message and must not page by itself.
         page_scores = {lb: (model_only[lb] if model_row is not None else 0.0) for lb in LABELS}
         context_bars = {lb: (thresholds[lb] + page_thresholds[lb]) / 2 for lb in LABELS}
-        urgency, reasons = decide(ordered, page_scores, rules, page_thresholds, context_bars)
+        urgent_bar = self.model.urgent_bar if self.model is not None else 1.01
+        urgency, reasons = decide(ordered, page_scores, rules, page_thresholds, context_bars, urgent, urgent_bar)
+        if urgent is not None and urgent >= urgent_bar and reasons and reasons[-1].startswith(URGENCY_HEAD):
+            evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"score {urgent:.2f}"))
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from classifiers.rules import FIGURATIVE_LABELS, RuleResult
 
 NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news marker the writer's own story
+URGENCY_HEAD = "urgency head"
 
 
 def decide(
@@ -25,11 +26,14 @@ def decide(
     rules: RuleResult,
     page_thresholds: Mapping[str, float],
     context_bars: Mapping[str, float] | None = None,
+    urgent: float | None = None,
+    urgent_bar: float = 1.01,
 ) -> tuple[str, tuple[str, ...]]:
     """Return (urgency, reasons). `labels` are the labels that fired after rules and model were combined.
 
     `context_bars`: the model score a label needs before a "now" or a plan cue can make it page (the label
-    thresholds are set for recall, so a bare label-threshold signal plus an everyday "الحين" is not enough)."""
+    thresholds are set for recall, so a bare label-threshold signal plus an everyday "الحين" is not enough).
+    `urgent`: the urgency head's probability (classifiers/urgency_head.py) and `urgent_bar` its bar."""
     if not labels:
         return "none", ()
     reasons: list[str] = []
@@ -148,7 +152,20 @@ def decide(
         reasons.append(f"{', '.join(weak)}: model signal below the paging bar")
     if "disaster" in labels:
         reasons.append("disaster: about an ongoing disaster or emergency")
+    # The label scores say what a message is about; the urgency head, learnt from the team's messages and their
+    # urgency, whether it needs someone within hours ("جدتي ... يخليها بدون اكل ودوا"). It never overrides a
+    # context finding: a figure of speech, laughter, a denied or reported harm.
+    if urgent is not None and urgent >= urgent_bar and not explained_away(rules):
+        reasons.append(f"{URGENCY_HEAD}: reads like the team's urgent messages ({urgent:.2f})")
+        return "P2", tuple(reasons)
     return "P3", tuple(reasons)
+
+
+def explained_away(rules: RuleResult) -> bool:
+    """A context finding that accounts for the harm words: figurative, past, a service question, news or a quote,
+    or a label's own words muted (negated, idiom)."""
+    cues = ("hyperbole", "laugh", "past", "service", "news", "quote")
+    return any(rules.has(c) for c in cues) or any(h.muted_by for h in rules.hits)
 
 
 def _asks_for_rescue(rules: RuleResult) -> bool:

@@ -31,7 +31,7 @@ def test_model_raising_at_classify_time_degrades(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(classifier.model, "scores", boom)
+    monkeypatch.setattr(classifier.model, "predict", boom)
     res = classifier.classify("my husband is beating me right now")
     assert res.degraded is True
     assert "domestic_violence" in res.labels

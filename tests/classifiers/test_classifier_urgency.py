@@ -126,3 +126,20 @@ def test_a_service_question_holds_back_the_model_only_while_it_is_unsure() -> No
     assert decide(labels, {"imminent_danger": 0.9}, rules(service=True), PAGE)[0] == "P1"
     # news is another matter: a crime report reads like danger however sure the model is
     assert decide(labels, {"imminent_danger": 0.99}, rules(news=True), PAGE)[0] == "P3"
+
+
+def test_the_urgency_head_raises_a_p3_it_reads_as_urgent() -> None:
+    """The label model is under its paging bar; the urgency head, over its own, pages P2 with its reason."""
+    labels, scores = ("domestic_violence",), {"domestic_violence": 0.6}
+    assert decide(labels, scores, rules(), PAGE, None, 0.9, 0.95)[0] == "P3"
+    assert decide(labels, scores, rules(), PAGE, None, None, 0.95)[0] == "P3"
+    urgency, reasons = decide(labels, scores, rules(), PAGE, None, 0.97, 0.95)
+    assert urgency == "P2" and reasons[-1].startswith("urgency head")
+
+
+def test_the_urgency_head_never_overrides_a_context_finding() -> None:
+    labels, scores = ("self_harm",), {"self_harm": 0.6}
+    for cue in ("hyperbole", "laugh", "past", "service", "news", "quote"):
+        assert decide(labels, scores, rules(**{cue: True}), PAGE, None, 0.99, 0.95)[0] == "P3", cue
+    denied = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, "negation")
+    assert decide(labels, scores, rules(denied), PAGE, None, 0.99, 0.95)[0] == "P3"
