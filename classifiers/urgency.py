@@ -129,6 +129,11 @@ def decide(
             if now:
                 reasons.append(f"{label}: disclosure, happening now")
                 return "P1", tuple(reasons)
+            # "the next lesson is tomorrow", "he will pick her up from school tomorrow": the child is with the
+            # abuser again within hours; as urgent as abuse under way
+            if strong("child_protection") and rules.has("soon"):
+                reasons.append("child_protection: the child meets the abuser again soon")
+                return "P1", tuple(reasons)
             reasons.append(f"{label}: serious disclosure")
             return "P2", tuple(reasons)
     if "disaster" in labels and now and _asks_for_rescue(rules):
@@ -142,6 +147,9 @@ def decide(
     ):
         if label in labels and rules.active(label) and rules.has("minor") and not joking:
             reasons.append(f"{label}: {why}")
+            if label == "child_protection" and rules.has("soon"):  # "to marry her to his cousin next week"
+                reasons.append("child_protection: the child meets the abuser again soon")
+                return "P1", tuple(reasons)
             return "P2", tuple(reasons)
     elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
     if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:

@@ -143,3 +143,16 @@ def test_the_urgency_head_never_overrides_a_context_finding() -> None:
         assert decide(labels, scores, rules(**{cue: True}), PAGE, None, 0.99, 0.95)[0] == "P3", cue
     denied = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, "negation")
     assert decide(labels, scores, rules(denied), PAGE, None, 0.99, 0.95)[0] == "P3"
+
+
+def test_child_protection_with_a_time_soon_is_p1() -> None:
+    """The next lesson, the pick-up from school, the wedding next week: the child meets the abuser within hours."""
+    cp = ("child_protection",)
+    assert decide(cp, {}, rules(hit("child_protection")), PAGE)[0] == "P2"
+    assert decide(cp, {}, rules(hit("child_protection"), soon=True), PAGE)[0] == "P1"
+    # checked before a partner's abuse returns P2 for the same message
+    both = ("domestic_violence", "child_protection")
+    r = rules(hit("domestic_violence"), hit("child_protection"), soon=True)
+    assert decide(both, {}, r, PAGE)[0] == "P1"
+    # a time alone does not make a partner's abuse P1
+    assert decide(("domestic_violence",), {}, rules(hit("domestic_violence"), soon=True), PAGE)[0] == "P2"
