@@ -156,3 +156,12 @@ def test_child_protection_with_a_time_soon_is_p1() -> None:
     assert decide(both, {}, r, PAGE)[0] == "P1"
     # a time alone does not make a partner's abuse P1
     assert decide(("domestic_violence",), {}, rules(hit("domestic_violence"), soon=True), PAGE)[0] == "P2"
+
+
+def test_the_model_alone_does_not_page_abuse_the_writer_denies() -> None:
+    """"no violence at all, but we need counselling": domestic violence 0.97 from the model, nothing from the lists."""
+    dv = ("domestic_violence",)
+    assert decide(dv, {"domestic_violence": 0.97}, rules(), PAGE)[0] == "P2"
+    assert decide(dv, {"domestic_violence": 0.97}, rules(denial=True), PAGE)[0] == "P3"
+    # the lists still page a beating told beside the denial
+    assert decide(dv, {}, rules(hit("domestic_violence"), denial=True), PAGE)[0] == "P2"
