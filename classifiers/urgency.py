@@ -173,8 +173,8 @@ def decide(
 
 def explained_away(rules: RuleResult) -> bool:
     """A context finding that accounts for the harm words: figurative, past, a service question, news or a quote,
-    or a label's own words muted (negated, idiom)."""
-    cues = ("hyperbole", "laugh", "past", "service", "news", "quote")
+    a bystander's donation or prayer, or a label's own words muted (negated, idiom)."""
+    cues = ("hyperbole", "laugh", "past", "service", "news", "quote", "bystander")
     return any(rules.has(c) for c in cues) or any(h.muted_by for h in rules.hits)
 
 

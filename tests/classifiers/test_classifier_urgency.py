@@ -139,7 +139,7 @@ def test_the_urgency_head_raises_a_p3_it_reads_as_urgent() -> None:
 
 def test_the_urgency_head_never_overrides_a_context_finding() -> None:
     labels, scores = ("self_harm",), {"self_harm": 0.6}
-    for cue in ("hyperbole", "laugh", "past", "service", "news", "quote"):
+    for cue in ("hyperbole", "laugh", "past", "service", "news", "quote", "bystander"):
         assert decide(labels, scores, rules(**{cue: True}), PAGE, None, 0.99, 0.95)[0] == "P3", cue
     denied = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, "negation")
     assert decide(labels, scores, rules(denied), PAGE, None, 0.99, 0.95)[0] == "P3"
