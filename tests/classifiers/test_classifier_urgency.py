@@ -165,3 +165,11 @@ def test_the_model_alone_does_not_page_abuse_the_writer_denies() -> None:
     assert decide(dv, {"domestic_violence": 0.97}, rules(denial=True), PAGE)[0] == "P3"
     # the lists still page a beating told beside the denial
     assert decide(dv, {}, rules(hit("domestic_violence"), denial=True), PAGE)[0] == "P2"
+
+
+def test_a_now_beside_a_story_does_not_back_the_model_alone() -> None:
+    """"a scary story about a man who kidnaps kids, now he won't sleep alone": 0.70 and a "now" page only outside a
+    story or a news item."""
+    dv = ("domestic_violence",)
+    assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True), PAGE)[0] == "P1"
+    assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True, quote=True), PAGE)[0] == "P3"
