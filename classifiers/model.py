@@ -20,6 +20,7 @@ import numpy as np
 
 from classifiers.embedder import Embedder, FloatArray
 from classifiers.result import LABELS
+from classifiers.urgency import NO_BAR
 from classifiers.urgency_head import HEAD_FILE, UrgencyHead
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
@@ -111,4 +112,4 @@ class TrainedModel:
 
     @property
     def urgent_bar(self) -> float:
-        return self.urgency.threshold if self.urgency is not None else 1.01
+        return self.urgency.threshold if self.urgency is not None else NO_BAR

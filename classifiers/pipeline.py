@@ -20,7 +20,7 @@ from classifiers.model import MODEL_DIR, ModelOutput, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
 from classifiers.rules import GAP, LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
-from classifiers.urgency import URGENCY_HEAD, decide
+from classifiers.urgency import NO_BAR, URGENCY_HEAD, decide
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
@@ -210,9 +210,9 @@ class Classifier:
         # domestic violence?") scores 1.0 combined, but it labels the message and must not page by itself.
         page_scores = {lb: (model_only[lb] if model_row is not None else 0.0) for lb in LABELS}
         context_bars = {lb: (thresholds[lb] + page_thresholds[lb]) / 2 for lb in LABELS}
-        urgent_bar = self.model.urgent_bar if self.model is not None else 1.01
+        urgent_bar = self.model.urgent_bar if self.model is not None else NO_BAR
         urgency, reasons = decide(ordered, page_scores, rules, page_thresholds, context_bars, urgent, urgent_bar)
-        if urgent is not None and urgent >= urgent_bar and reasons and reasons[-1].startswith(URGENCY_HEAD):
+        if urgent is not None and reasons and reasons[-1].startswith(URGENCY_HEAD):
             evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"score {urgent:.2f}"))
         for h in rules.hits:
             if h.muted_by:

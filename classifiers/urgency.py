@@ -18,6 +18,7 @@ from classifiers.rules import FIGURATIVE_LABELS, RuleResult
 
 NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news marker the writer's own story
 URGENCY_HEAD = "urgency head"
+NO_BAR = 1.01  # the urgency head's bar when there is no head: no probability reaches it
 
 
 def decide(
@@ -27,7 +28,7 @@ def decide(
     page_thresholds: Mapping[str, float],
     context_bars: Mapping[str, float] | None = None,
     urgent: float | None = None,
-    urgent_bar: float = 1.01,
+    urgent_bar: float = NO_BAR,
 ) -> tuple[str, tuple[str, ...]]:
     """Return (urgency, reasons). `labels` are the labels that fired after rules and model were combined.
 
