@@ -55,9 +55,9 @@ def _train(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     if args.urgency_only:
         from classifiers.model import MODEL_DIR
-        from classifiers.urgency_head import train_urgency_head
+        from classifiers.urgency_head import refit
 
-        print(json.dumps(train_urgency_head(MODEL_DIR, Path(args.data) if args.data else None), indent=2))
+        print(json.dumps(refit(MODEL_DIR, Path(args.data) if args.data else None), indent=2))
         return 0
     meta = train(Path(args.data) if args.data else None, embeddings=not args.no_embeddings)
     print(json.dumps(meta, indent=2, ensure_ascii=False))

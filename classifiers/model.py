@@ -21,9 +21,9 @@ import numpy as np
 from classifiers.embedder import Embedder, FloatArray
 from classifiers.result import LABELS
 from classifiers.urgency import NO_BAR
-from classifiers.urgency_head import HEAD_FILE, UrgencyHead
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
+URGENCY_HEAD_FILE = "urgency_head.npz"
 log = logging.getLogger(__name__)
 
 
@@ -38,6 +38,19 @@ class E5Head:
             self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384, n_labels)
             self.bias: FloatArray = npz["bias"].astype(np.float32)  # (n_labels,)
             self.labels = tuple(str(x) for x in npz["labels"])
+
+    def predict(self, emb: FloatArray) -> FloatArray:
+        return sigmoid(emb @ self.coef + self.bias)
+
+
+class UrgencyHead:
+    """Whether a message needs someone within hours (fitted by classifiers/urgency_head.py)."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as npz:
+            self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384,)
+            self.bias = float(npz["bias"])
+            self.threshold = float(npz["threshold"])
 
     def predict(self, emb: FloatArray) -> FloatArray:
         return sigmoid(emb @ self.coef + self.bias)
@@ -66,8 +79,8 @@ class TrainedModel:
             try:
                 self.head = E5Head(head_path)
                 self.embedder = Embedder()
-                if (model_dir / HEAD_FILE).exists():
-                    self.urgency = UrgencyHead(model_dir / HEAD_FILE)
+                if (model_dir / URGENCY_HEAD_FILE).exists():
+                    self.urgency = UrgencyHead(model_dir / URGENCY_HEAD_FILE)
             except Exception:  # the encoder is an improvement, never a requirement
                 log.warning("e5 encoder unavailable; running with the spaCy model only", exc_info=True)
                 self.head = None

@@ -318,13 +318,12 @@ def train(
             "seconds": round(time.time() - started, 1),
         },
     }
-    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
-    (tmp_dir / "model.json").write_text(text, encoding="utf-8")
     if embeddings:
         from classifiers.urgency_head import train_urgency_head
 
-        meta["urgency_head"] = train_urgency_head(tmp_dir, public=public, cache_path=cache_path,
-                                                    bump_version=False)
+        meta["urgency_head"] = train_urgency_head(tmp_dir, public, cache_path)
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    (tmp_dir / "model.json").write_text(text, encoding="utf-8")
     if out_dir.exists():
         shutil.rmtree(out_dir)
     tmp_dir.rename(out_dir)

@@ -1,6 +1,6 @@
-"""The urgency head: one logistic regression on e5 embeddings that reads whether a message needs someone within
-hours, learnt from the team's messages that carry an urgency (P1/P2 against P3/none) and from public messages
-that need nothing.
+"""Fitting the urgency head (loaded at run time by `model.UrgencyHead`): one logistic regression on e5
+embeddings that reads whether a message needs someone within hours, learnt from the team's messages that carry
+an urgency (P1/P2 against P3/none) and from public messages that need nothing.
 
 Why: on messages nobody had written lists for, the label model finds the right label but scores it below its
 paging bar (domestic violence trained on Facebook posts does not know an elder left without food), and such
@@ -26,26 +26,13 @@ import numpy as np
 
 from classifiers.dataset import REPO_ROOT, SEED, Row, capped_sample, load_rows, own_examples, shared_data_dir
 from classifiers.embedder import EmbeddingCache, FloatArray
+from classifiers.model import URGENCY_HEAD_FILE
 
 log = logging.getLogger(__name__)
-HEAD_FILE = "urgency_head.npz"
 URGENT_BUDGET = 0.01  # share of quiet messages (team's and public, each) whose cross-validated score crosses the bar
 PUBLIC_QUIET_ROWS = 4000  # public messages with no label, as negatives: the head must not page on tweets either
 C = 16.0  # chosen by 5-fold recall at the budget on the team's rows (C=4: 0.26, 16: 0.42, 64: 0.43)
 FOLDS = 5
-
-
-class UrgencyHead:
-    def __init__(self, path: Path) -> None:
-        with np.load(path) as npz:
-            self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384,)
-            self.bias = float(npz["bias"])
-            self.threshold = float(npz["threshold"])
-
-    def predict(self, emb: FloatArray) -> FloatArray:
-        z = np.clip(emb @ self.coef + self.bias, -30, 30)
-        out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
-        return out
 
 
 def is_urgent(row: Row) -> bool:
@@ -83,16 +70,10 @@ def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
 
 
 def train_urgency_head(
-    model_dir: Path, data_dir: Path | None = None, cache_path: Path | None = None,
-    public: Sequence[Row] | None = None, bump_version: bool = True,
+    model_dir: Path, public: Sequence[Row], cache_path: Path | None = None
 ) -> dict[str, Any]:
-    """Fit the head, write it beside the label model in `model_dir`, record it in model.json; returns its facts.
-
-    `train` calls this on the model it has just built; `python -m classifiers train --urgency-only` refits the
-    head alone on the model in the repo."""
-    if public is None:
-        public = capped_sample(load_rows(shared_data_dir(str(data_dir) if data_dir else None) / "corpus" /
-                                         "train.jsonl"))
+    """Fit the head and write it beside the label model in `model_dir`; returns its facts for model.json
+    (`train` puts them in the model.json it writes; `refit` records them in the committed one)."""
     team, quiet = training_rows(public, own_examples())
     rows = team + quiet
     cache = EmbeddingCache(cache_path or REPO_ROOT / ".cache" / "e5_train.npz")
@@ -100,8 +81,10 @@ def train_urgency_head(
     y = np.array([float(is_urgent(r)) for r in rows], dtype=np.float32)
     is_team = np.array([1.0] * len(team) + [0.0] * len(quiet), dtype=np.float32)
     head = fit(x, y, is_team)
-    np.savez(model_dir / HEAD_FILE, coef=head["coef"], bias=head["bias"], threshold=head["threshold"])
-    facts = {
+    np.savez(model_dir / URGENCY_HEAD_FILE, coef=head["coef"], bias=head["bias"], threshold=head["threshold"])
+    log.info("urgency head: bar %.3f, cross-validated recall at the bar %.3f", head["threshold"],
+             head["cv_recall"])
+    return {
         "threshold": head["threshold"],
         "cv_recall_at_budget": head["cv_recall"],
         "budget": URGENT_BUDGET,
@@ -110,12 +93,16 @@ def train_urgency_head(
         "team_urgent_rows": int(sum(is_urgent(r) for r in team)),
         "public_quiet_rows": len(quiet),
     }
+
+
+def refit(model_dir: Path, data_dir: Path | None = None) -> dict[str, Any]:
+    """`python -m classifiers train --urgency-only`: refit the head alone on the committed model. A refit head is
+    a new model, so the version moves: classifications name the version they were made with."""
+    data = shared_data_dir(str(data_dir) if data_dir else None)
+    facts = train_urgency_head(model_dir, capped_sample(load_rows(data / "corpus" / "train.jsonl")))
     meta_path = model_dir / "model.json"
     meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["urgency_head"] = facts
-    if bump_version:  # a refit head is a new model: classifications name the version they were made with
-        meta["version"] = datetime.now(UTC).strftime("najda-%Y%m%d.%H%M")
+    meta["version"] = datetime.now(UTC).strftime("najda-%Y%m%d.%H%M")
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log.info("urgency head: bar %.3f, cross-validated recall at the bar %.3f", head["threshold"],
-             head["cv_recall"])
     return facts
