@@ -509,10 +509,12 @@ class RuleLayer:
             # A self-harm act or method inside the match ("اجرح نفسي", "cut myself") is never a figure of speech,
             # whatever stressor sits beside it ("من ضغط الدوام صرت اجرح نفسي").
             literal = any(start <= c_start and c_end <= end for c_start, c_end in cue_tokens.get("literal", []))
-            # Nor does laughter make a wish a joke when its time or method is beside it (a `plan` cue: "ابي انتحر
-            # الليلة ههه", "kill myself tonight lol"): gallows humour is common in those who mean it.
+            # Nor does laughter make a wish a joke when its time or method (a `plan` cue) is as near as laughter
+            # would need to be ("ابي انتحر الليلة ههه", "kill myself tonight lol"): gallows humour is common in
+            # those who mean it.
             timed = label == "self_harm" and any(
-                abs(c_start - end) <= 4 or abs(start - c_end) <= 4 for c_start, c_end in cue_tokens.get("plan", [])
+                abs(c_start - end) <= reach or abs(start - c_end) <= reach
+                for c_start, c_end in cue_tokens.get("plan", [])
             )
             for c_start, c_end in [] if literal else cue_tokens.get("hyperbole", []):
                 if start <= c_start and c_end <= end:
