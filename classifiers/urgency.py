@@ -19,6 +19,7 @@ from classifiers.rules import FIGURATIVE_LABELS, RuleResult
 NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news marker the writer's own story
 URGENCY_HEAD = "urgency head"
 NO_BAR = 1.01  # the urgency head's bar when there is no head: no probability reaches it
+MEETS_SOON = "child_protection: the child meets the abuser again soon"
 
 
 def decide(
@@ -137,7 +138,7 @@ def decide(
             # "the next lesson is tomorrow", "he will pick her up from school tomorrow": the child is with the
             # abuser again within hours; as urgent as abuse under way
             if strong("child_protection") and rules.has("soon"):
-                reasons.append("child_protection: the child meets the abuser again soon")
+                reasons.append(MEETS_SOON)
                 return "P1", tuple(reasons)
             reasons.append(f"{label}: serious disclosure")
             return "P2", tuple(reasons)
@@ -153,7 +154,7 @@ def decide(
         if label in labels and rules.active(label) and rules.has("minor") and not joking:
             reasons.append(f"{label}: {why}")
             if label == "child_protection" and rules.has("soon"):  # "to marry her to his cousin next week"
-                reasons.append("child_protection: the child meets the abuser again soon")
+                reasons.append(MEETS_SOON)
                 return "P1", tuple(reasons)
             return "P2", tuple(reasons)
     elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
