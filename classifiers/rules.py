@@ -166,6 +166,20 @@ _WALK = "najda_walk"
 _NARRATOR_AR = frozenset(["انا", "احنا", "نحن"])
 
 
+def keep_only_read_lexeme_attrs(vocab: Any) -> None:
+    """Stop spaCy computing lexeme attributes nothing here reads.
+
+    spaCy computes ~20 attributes (shape, prefix, stop word, like_url ...) for every word the first time it meets
+    it; a worker meets new words all day, and on a first pass over unseen messages that was a third of the
+    lexicon stage's time (`Vocab._new_lexeme`, cProfile). The rules read LOWER, NORM, IS_PUNCT and LIKE_NUM;
+    the textcat's bag of words reads ORTH, which is the word itself and needs no getter."""
+    from spacy.attrs import IS_PUNCT, LIKE_NUM, LOWER, NORM
+
+    getters = vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in (LOWER, NORM, IS_PUNCT, LIKE_NUM)]:
+        del getters[attr]
+
+
 class RuleLayer:
     """Lexicons compiled into spaCy matchers. Build once per process."""
 
@@ -173,6 +187,7 @@ class RuleLayer:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = nlp
+        keep_only_read_lexeme_attrs(nlp.vocab)
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.wildcards = Matcher(nlp.vocab)
         # One literal every wildcard pattern needs (its longest word or word core). spaCy's Matcher tries each

@@ -634,3 +634,12 @@ def test_lists_added_after_batch_47(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("the madam gives me only rice, one meal a day").urgency == "P1"
     assert lexicon_only.classify("my brother keeps talking about wanting to disappear").urgency == "P1"
     assert lexicon_only.classify("el ta3b hatha ra7 yemawetni").urgency == "none"
+
+
+def test_new_words_get_only_the_lexeme_attributes_the_rules_read(lexicon_only: Classifier) -> None:
+    # A worker meets new words all day; spaCy's other ~20 lexeme attributes cost a third of a first pass.
+    lex = lexicon_only.rules.nlp.vocab["Zqxwv42najdaUnseen"]
+    assert lex.lower_ == "zqxwv42najdaunseen"
+    assert not lex.is_punct and not lex.like_num
+    assert lexicon_only.rules.nlp.vocab["٤٢٧٣٩٩١"].like_num
+    assert lex.shape_ == ""  # never computed: nothing reads it
