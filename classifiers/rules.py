@@ -163,6 +163,7 @@ _SKELETON_WORD = re.compile(r"[a-z0-9$]+")
 # doc.user_data key: (glued-negation token indexes, clause-boundary token indexes, first-person pronoun count,
 # the tokens' NORMs joined: what the wildcard gate searches)
 _WALK = "najda_walk"
+_SUBJECT_I = frozenset(["i", "انا", "احنا", "نحن"])
 _NARRATOR_AR = frozenset(["انا", "احنا", "نحن"])
 
 
@@ -377,12 +378,15 @@ class RuleLayer:
                 continue  # a shorter match inside a longer one for the same label adds nothing
             seen.add((label, start, end))
             span = doc[start:end]
-            # A topic word names a subject ("عنف اسري": the nisba ending is not "my"), never the writer.
+            # A topic word names a subject ("عنف اسري": the nisba ending is not "my"); it is the writer's only
+            # with "I" right before it ("انا مش قادره اكمل", not "how do I report child neglect").
             o_start, o_end = self._orig(doc, norm, start, end)
-            first = not key.endswith("/topic") and (
-                self._first_person(span, text[o_start:o_end], text[o_end : o_end + 40])
-                or _pronoun_before(doc, start)
-            )
+            if key.endswith("/topic"):
+                first = start > 0 and doc[start - 1].norm_ in _SUBJECT_I
+            else:
+                first = self._first_person(span, text[o_start:o_end], text[o_end : o_end + 40]) or _pronoun_before(
+                    doc, start
+                )
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
@@ -419,6 +423,16 @@ class RuleLayer:
                 result.cues["service"] = kept
             else:
                 del result.cues["service"]
+        # So is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet)
+        if result.cues.get("news"):
+            kept = [
+                (s, e) for s, e in result.cues["news"]
+                if not any(h.start <= s and e <= h.end and not h.muted_by for h in result.hits)
+            ]
+            if kept:
+                result.cues["news"] = kept
+            else:
+                del result.cues["news"]
         return result
 
     def _arabizi(self, text: str, result: RuleResult) -> None:
@@ -462,9 +476,9 @@ class RuleLayer:
                     and not any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 ):
                     muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
+                first = item.first_person or (item.topic and bool(before) and before[-1] in ("a", "an", "ana"))
                 result.hits.append(
-                    Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", item.first_person, muted,
-                        item.topic)
+                    Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", first, muted, item.topic)
                 )
 
     @staticmethod
@@ -553,7 +567,9 @@ class RuleLayer:
                 q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quoted
             ):
                 return "quote"
-            if cue_tokens.get("news") and not first_person:
+            # a news word the entry names is part of the disclosure ("تعرفت عليه بالسناب": met him on Snapchat)
+            news = [span for span in cue_tokens.get("news", []) if not (start <= span[0] and span[1] <= end)]
+            if news and not first_person:
                 return "news"
         return ""
 

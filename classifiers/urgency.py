@@ -97,8 +97,18 @@ def decide(
             return False
         return plan or now if label == "self_harm" else now
 
+    def told_with_method(label: str) -> bool:
+        """A first-person topic word for self-harm ("انا مش قادره اكمل") beside a method or plan ("جبت سم فيران",
+        "pills", "tonight") is a disclosure with a plan, whatever the model makes of it."""
+        return (
+            label == "self_harm" and plan and not figurative and not reported
+            and any(h.topic and h.first_person for h in rules.active(label))
+        )
+
     def strong(label: str) -> bool:
-        return label in labels and (by_rule(label) or pages_alone(label) or backed_by_context(label))
+        return label in labels and (
+            by_rule(label) or pages_alone(label) or backed_by_context(label) or told_with_method(label)
+        )
 
     if past:
         reasons.append("past: the harm described is over")

@@ -643,3 +643,26 @@ def test_new_words_get_only_the_lexeme_attributes_the_rules_read(lexicon_only: C
     assert not lex.is_punct and not lex.like_num
     assert lexicon_only.rules.nlp.vocab["٤٢٧٣٩٩١"].like_num
     assert lex.shape_ == ""  # never computed: nothing reads it
+
+
+def test_a_news_word_inside_the_entry_is_part_of_the_disclosure(lexicon_only: Classifier) -> None:
+    """"تعرفت عليه بالسناب" (met him on Snapchat) holds the news cue "بالسناب" (seen on Snapchat)."""
+    res = lexicon_only.classify("بنتي عمرها ١٤ سنه تعرفت عليه بالسناب وهو رجال كبير، بيمرها بكره بعد المدرسه")
+    assert "child_protection" in res.labels and res.urgency == "P1"
+    # a news word outside the entry still reports
+    assert lexicon_only.classify("شفت بالسناب بنت عمرها ١٤ تعرفت عليه بالسناب وهرب فيها").urgency == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "first_person"),
+    [
+        ("انا مش قادرة اكمل، جبت سم فيران وحطيته في الكوباية", True),
+        ("ana msh 2adra akammel, 5adt 3elbet el brashem bta3et mama kolaha", True),
+        ("How do I report suspected child neglect anonymously?", False),
+    ],
+)
+def test_a_topic_word_is_the_writers_only_right_after_i(
+    lexicon_only: Classifier, text: str, first_person: bool
+) -> None:
+    hits = [h for h in lexicon_only.rules.run(text).hits if h.topic]
+    assert hits and all(h.first_person == first_person for h in hits)

@@ -173,3 +173,17 @@ def test_a_now_beside_a_story_does_not_back_the_model_alone() -> None:
     dv = ("domestic_violence",)
     assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True), PAGE)[0] == "P1"
     assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True, quote=True), PAGE)[0] == "P3"
+
+
+def test_a_first_person_topic_word_beside_a_method_pages() -> None:
+    """"انا مش قادرة اكمل، جبت سم فيران": "I can't go on" is a topic word (also said of studies and jobs); beside a
+    method, from the writer, it is a disclosure with a plan."""
+    sh = ("self_harm",)
+    mine = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/ar", True, topic=True)
+    a_subject = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/ar", False, topic=True)
+    low = {"self_harm": 0.1}  # the model hardly reads self-harm, under its bar for a plan to back it
+    bars = {"self_harm": 0.5}
+    assert decide(sh, low, rules(mine, plan=True), PAGE, bars)[0] == "P1"
+    assert decide(sh, low, rules(mine), PAGE, bars)[0] == "P3"  # "ما اقدر اكمل دراستي": no method
+    assert decide(sh, low, rules(a_subject, plan=True), PAGE, bars)[0] == "P3"  # "signs of suicide ... pills"
+    assert decide(sh, low, rules(mine, plan=True, hyperbole=True), PAGE, bars)[0] == "P3"
