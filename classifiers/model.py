@@ -44,22 +44,30 @@ class E5Head:
 
 
 class UrgencyHead:
-    """Whether a message needs someone within hours (fitted by classifiers/urgency_head.py)."""
+    """Whether a message needs someone within hours, and whether a life is at risk now (P1): two logistic heads
+    fitted by classifiers/urgency_head.py. A file without the second head (older models) reads as no P1 head."""
 
     def __init__(self, path: Path) -> None:
         with np.load(path) as npz:
             self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384,)
             self.bias = float(npz["bias"])
             self.threshold = float(npz["threshold"])
+            self.life_coef: FloatArray | None = npz["life_coef"].astype(np.float32) if "life_coef" in npz else None
+            self.life_bias = float(npz["life_bias"]) if "life_bias" in npz else 0.0
+            self.life_threshold = float(npz["life_threshold"]) if "life_threshold" in npz else NO_BAR
 
     def predict(self, emb: FloatArray) -> FloatArray:
         return sigmoid(emb @ self.coef + self.bias)
+
+    def predict_life(self, emb: FloatArray) -> FloatArray | None:
+        return None if self.life_coef is None else sigmoid(emb @ self.life_coef + self.life_bias)
 
 
 @dataclass(frozen=True)
 class ModelOutput:
     labels: FloatArray  # (n, labels): textcat and e5 mixed
     urgent: FloatArray | None  # (n,): the urgency head's probability; None without embeddings or head
+    life: FloatArray | None = None  # (n,): the P1 head's probability; None without it
 
 
 class TrainedModel:
@@ -121,8 +129,14 @@ class TrainedModel:
         weights = self.settings().get("e5_weight", {})
         w = np.array([float(weights.get(label, 0.5)) for label in LABELS], dtype=np.float32)
         mixed: FloatArray = ((1.0 - w) * tc + w * e5).astype(np.float32)
-        return ModelOutput(mixed, self.urgency.predict(emb) if self.urgency is not None else None)
+        if self.urgency is None:
+            return ModelOutput(mixed, None)
+        return ModelOutput(mixed, self.urgency.predict(emb), self.urgency.predict_life(emb))
 
     @property
     def urgent_bar(self) -> float:
         return self.urgency.threshold if self.urgency is not None else NO_BAR
+
+    @property
+    def life_bar(self) -> float:
+        return self.urgency.life_threshold if self.urgency is not None else NO_BAR

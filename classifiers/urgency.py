@@ -20,6 +20,7 @@ NARRATOR_OWN_STORY = 4  # first-person pronouns that make a message with a news 
 URGENCY_HEAD = "urgency head"
 NO_BAR = 1.01  # the urgency head's bar when there is no head: no probability reaches it
 MEETS_SOON = "child_protection: the child meets the abuser again soon"
+P1_HEAD = "P1 head"
 
 
 def decide(
@@ -155,6 +156,13 @@ def decide(
     if "disaster" in labels and now and _asks_for_rescue(rules):
         reasons.append("disaster: someone asks for rescue now")
         return "P1", tuple(reasons)
+    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
+    # "the water is in the hall, and my father cannot walk": no "now" is said, none is needed. The writer's own
+    # people ("my", "ابوي"): "floods abroad strand elderly who cannot walk" is a report.
+    ours = rules.narrator > 0 or rules.has("family") or _asks_for_rescue(rules)
+    if "disaster" in labels and rules.active("disaster") and rules.has("helpless") and ours and not elsewhere:
+        reasons.append("disaster: someone in it cannot get out alone")
+        return "P1", tuple(reasons)
     # A topic word alone ("suicide", "marrying her off") does not page; beside a named child or a child's age,
     # and not written laughing, it is a disclosure about that child.
     for label, why in (
@@ -167,7 +175,6 @@ def decide(
                 reasons.append(MEETS_SOON)
                 return "P1", tuple(reasons)
             return "P2", tuple(reasons)
-    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
     if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:
         reasons.append("disaster: a family left without shelter")
         return "P2", tuple(reasons)
@@ -194,3 +201,14 @@ def explained_away(rules: RuleResult) -> bool:
 
 def _asks_for_rescue(rules: RuleResult) -> bool:
     return any(h.first_person for h in rules.active("disaster")) or bool(rules.active("imminent_danger"))
+
+
+def promote(urgency: str, reasons: tuple[str, ...], life: float | None, life_bar: float) -> tuple[str, tuple[str, ...]]:
+    """A P2 the P1 head reads as a life at risk now becomes P1 (it pages either way; P1 escalates sooner).
+
+    `decide` pages on what is said; how urgent the team found messages like it is the head's. It never raises a
+    message `decide` did not page, so it adds no false page; its bar lets a fifth of the team's P2 messages
+    through (classifiers/urgency_head.py)."""
+    if urgency != "P2" or life is None or life < life_bar:
+        return urgency, reasons
+    return "P1", (*reasons, f"{P1_HEAD}: reads like the team's P1 messages ({life:.2f})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.rules import Hit, RuleResult
-from classifiers.urgency import decide
+from classifiers.urgency import decide, promote
 
 PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
 
@@ -187,3 +187,23 @@ def test_a_first_person_topic_word_beside_a_method_pages() -> None:
     assert decide(sh, low, rules(mine), PAGE, bars)[0] == "P3"  # "ما اقدر اكمل دراستي": no method
     assert decide(sh, low, rules(a_subject, plan=True), PAGE, bars)[0] == "P3"  # "signs of suicide ... pills"
     assert decide(sh, low, rules(mine, plan=True, hyperbole=True), PAGE, bars)[0] == "P3"
+
+
+def test_a_disaster_with_someone_who_cannot_get_out_is_p1() -> None:
+    """"the water is in the hall, and my father cannot walk": no "now" is said."""
+    d = ("disaster",)
+    ours = RuleResult(
+        hits=[hit("disaster", first_person=False)], cues={"helpless": [(0, 1)], "family": [(0, 1)]}
+    )
+    assert decide(d, {}, ours, PAGE)[0] == "P1"
+    # nobody of the writer's: "floods abroad strand elderly who cannot walk"
+    assert decide(d, {}, rules(hit("disaster", first_person=False), helpless=True), PAGE)[0] == "P3"
+    assert decide(d, {}, rules(hit("disaster"), helpless=True, news=True), PAGE)[0] == "P3"
+
+
+def test_the_p1_head_only_makes_a_p2_a_p1() -> None:
+    assert promote("P2", ("x",), 0.9, 0.6) == ("P1", ("x", "P1 head: reads like the team's P1 messages (0.90)"))
+    assert promote("P2", ("x",), 0.5, 0.6) == ("P2", ("x",))
+    assert promote("P3", ("x",), 0.99, 0.6) == ("P3", ("x",))  # never pages what decide did not
+    assert promote("none", (), 0.99, 0.6) == ("none", ())
+    assert promote("P2", ("x",), None, 0.6) == ("P2", ("x",))  # no head (lexicon only, or an older model)

