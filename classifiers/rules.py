@@ -164,7 +164,8 @@ _SKELETON_WORD = re.compile(r"[a-z0-9$]+")
 # the tokens' NORMs joined: what the wildcard gate searches)
 _WALK = "najda_walk"
 _SUBJECT_I = frozenset(["i", "انا", "احنا", "نحن"])
-_NARRATOR_AR = frozenset(["انا", "احنا", "نحن"])
+# "I", "we", and "with us" / "at ours" ("ومعنا جدتي على كرسي متحرك": the writer's own people)
+_NARRATOR_AR = frozenset(["انا", "احنا", "نحن", "معنا", "عندنا", "معانا"])
 
 
 def keep_only_read_lexeme_attrs(vocab: Any) -> None:
