@@ -235,9 +235,11 @@ class RuleLayer:
                 for key, pattern_docs in plain.items():
                     self.phrases.add(key, pattern_docs)
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
+                topic = entry.startswith("~")  # a topic word, as in the other lists
+                entry = entry.removeprefix("~").strip()
                 skel = arabizi_skeleton(entry).text
                 has_digit = any(c.isdigit() for c in skel)
-                self.arabizi.append(ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit))
+                self.arabizi.append(ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit, topic))
                 first = _SKELETON_WORD.match(skel)
                 if has_digit:  # "": no whole first word, always tried
                     self.arabizi_digit_first.setdefault(first.group() if first else "", []).append(
@@ -477,6 +479,12 @@ class RuleLayer:
                     and not any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 ):
                     muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
+                elif label in ("self_harm", "imminent_danger") and result.has("laugh") and result.cues.get(
+                    "hyperbole"
+                ) and not any(start <= s and e <= end for s, e in result.cues.get("literal", [])):
+                    # as in Arabic script: laughter and an everyday subject anywhere make the wish a joke
+                    # ("el boss el akheer fe el game dammarni 😂 ... bant7ar")
+                    muted = "hyperbole"
                 first = item.first_person or (item.topic and bool(before) and before[-1] in ("a", "an", "ana"))
                 result.hits.append(
                     Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", first, muted, item.topic)
@@ -608,7 +616,7 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
 
 def _has_laugh_symbol(text: str) -> bool:
     low = text.lower()
-    return any(s in low for s in ("😂", "🤣", "😹", "💀", "🙄", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
+    return any(s in low for s in ("😂", "🤣", "😹", "💀", "🙄", "😅", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:

@@ -94,6 +94,8 @@ def decide(
             return False  # the label's own words were explained away (news, quote, negation, idiom)
         if rules.has("quote") or news:
             return False  # "a scary story about a man who kidnaps kids, now he won't sleep alone": a story's "now"
+        if label in ("domestic_violence", "child_protection") and rules.has("denial") and not by_rule(label):
+            return False  # "turns out the screaming was a toddler's tantrum": the worry was checked and cleared
         if context_bars is not None and scores.get(label, 0.0) < context_bars.get(label, 0.0):
             return False
         return plan or now if label == "self_harm" else now

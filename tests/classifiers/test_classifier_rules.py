@@ -666,3 +666,26 @@ def test_a_topic_word_is_the_writers_only_right_after_i(
 ) -> None:
     hits = [h for h in lexicon_only.rules.run(text).hits if h.topic]
     assert hits and all(h.first_person == first_person for h in hits)
+
+
+def test_laughter_and_an_everyday_subject_make_an_arabizi_wish_a_joke(lexicon_only: Classifier) -> None:
+    """The Arabic-script rule, for Arabizi hits too: "the last boss in the game destroyed me 😂 ... I'll kill
+    myself"."""
+    assert lexicon_only.classify("wallah ta3abt, bant7ar ya jama3a").is_urgent
+    joke = "el boss el akheer fe el game dammarni 😂 kil mara ymawetni b nafs el 7araka. bant7ar ya jama3a"
+    assert not lexicon_only.classify(joke).is_urgent
+
+
+def test_a_hand_written_arabizi_entry_can_be_a_topic_word(tmp_path: Path) -> None:
+    import shutil
+
+    from classifiers.rules import RuleLayer
+
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(Path(__file__).parents[2] / "classifiers" / "lexicons", lexicons)
+    with (lexicons / "child_protection.arabizi.txt").open("a", encoding="utf-8") as f:
+        f.write("\n~qxzqxz\n")
+    import spacy
+
+    hits = RuleLayer(spacy.blank("xx"), lexicons).run("ya jama3a qxzqxz el bint w ma 7ad y3arf").hits
+    assert [(h.phrase, h.topic) for h in hits if h.label == "child_protection"] == [("qxzqxz", True)]

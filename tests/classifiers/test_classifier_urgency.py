@@ -207,3 +207,11 @@ def test_the_p1_head_only_makes_a_p2_a_p1() -> None:
     assert promote("P3", ("x",), 0.99, 0.6) == ("P3", ("x",))  # never pages what decide did not
     assert promote("none", (), 0.99, 0.6) == ("none", ())
     assert promote("P2", ("x",), None, 0.6) == ("P2", ("x",))  # no head (lexicon only, or an older model)
+
+
+def test_a_cleared_worry_does_not_let_a_now_back_the_model() -> None:
+    """"turns out the screaming was their toddler's tantrums ... everything's fine": 0.7 abuse and a "now"."""
+    dv = ("domestic_violence",)
+    bars = {"domestic_violence": 0.6}
+    assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True), PAGE, bars)[0] == "P1"
+    assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True, denial=True), PAGE, bars)[0] == "P3"
