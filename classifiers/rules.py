@@ -387,9 +387,8 @@ class RuleLayer:
             if key.endswith("/topic"):
                 first = start > 0 and doc[start - 1].norm_ in _SUBJECT_I
             else:
-                first = self._first_person(span, text[o_start:o_end], text[o_end : o_end + 40]) or _pronoun_before(
-                    doc, start
-                )
+                after = text[o_end : o_end + 40]
+                first = self._first_person(span, text[o_start:o_end], after) or _pronoun_before(doc, start)
             muted = self._muted_by(
                 label, start, end, first, cue_tokens, boundaries, span, quoted, result
             )
@@ -470,20 +469,16 @@ class RuleLayer:
                     continue
                 seen.add((label, end))
                 muted = ""
+                literal = any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
                 if before and before[-1] in ("m", "m$", "mb", "mw", "nt"):  # ma / mish / mob / mo / not
                     muted = "negation"
-                elif (
-                    label in ("self_harm", "imminent_danger")
-                    and _near_cue(result, "hyperbole", start, end)
-                    and not any(start <= s and e <= end for s, e in result.cues.get("literal", []))
-                ):
-                    muted = "hyperbole"  # "abi amoot mn el 7ar lol": heat and laughter beside the wish
-                elif label in ("self_harm", "imminent_danger") and result.has("laugh") and result.cues.get(
-                    "hyperbole"
-                ) and not any(start <= s and e <= end for s, e in result.cues.get("literal", [])):
-                    # as in Arabic script: laughter and an everyday subject anywhere make the wish a joke
+                elif label in ("self_harm", "imminent_danger") and not literal and (
+                    _near_cue(result, "hyperbole", start, end)  # "abi amoot mn el 7ar": heat beside the wish
+                    # as in Arabic script, laughter and an everyday subject anywhere make the wish a joke
                     # ("el boss el akheer fe el game dammarni 😂 ... bant7ar")
+                    or (result.has("laugh") and result.has("hyperbole"))
+                ):
                     muted = "hyperbole"
                 first = item.first_person or (item.topic and bool(before) and before[-1] in ("a", "an", "ana"))
                 result.hits.append(
