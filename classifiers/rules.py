@@ -611,7 +611,10 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
 
 def _has_laugh_symbol(text: str) -> bool:
     low = text.lower()
-    return any(s in low for s in ("😂", "🤣", "😹", "💀", "🙄", "😅", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh"))
+    return any(s in low for s in _LAUGH_SYMBOLS)
+
+
+_LAUGH_SYMBOLS = ("😂", "🤣", "😹", "💀", "🙄", "😅", "🫠", "(jk)", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh")
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:
