@@ -414,27 +414,10 @@ class RuleLayer:
                 del result.cues["urgent"]
         if any(c.isascii() and c.isalpha() for c in text):
             self._arabizi(text, result)
-        # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die").
-        if result.cues.get("service"):
-            inside = [
-                (s, e) for s, e in result.cues["service"]
-                if any(h.start <= s and e <= h.end and not h.topic for h in result.hits)
-            ]
-            kept = [span for span in result.cues["service"] if span not in inside]
-            if kept:
-                result.cues["service"] = kept
-            else:
-                del result.cues["service"]
-        # So is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet)
-        if result.cues.get("news"):
-            kept = [
-                (s, e) for s, e in result.cues["news"]
-                if not any(h.start <= s and e <= h.end and not h.muted_by for h in result.hits)
-            ]
-            if kept:
-                result.cues["news"] = kept
-            else:
-                del result.cues["news"]
+        # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die"); so
+        # is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet).
+        _drop_cues_inside(result, "service", [h for h in result.hits if not h.topic])
+        _drop_cues_inside(result, "news", [h for h in result.hits if not h.muted_by])
         return result
 
     def _arabizi(self, text: str, result: RuleResult) -> None:
@@ -576,6 +559,15 @@ class RuleLayer:
             if news and not first_person:
                 return "news"
         return ""
+
+
+def _drop_cues_inside(result: RuleResult, cue: str, hits: list[Hit]) -> None:
+    """Forget the `cue` spans that lie inside one of `hits` (the cue word is part of the matched phrase)."""
+    kept = [(s, e) for s, e in result.cues.get(cue, []) if not any(h.start <= s and e <= h.end for h in hits)]
+    if kept:
+        result.cues[cue] = kept
+    else:
+        result.cues.pop(cue, None)
 
 
 def _his_or_hers(raw: str) -> bool:

@@ -62,6 +62,10 @@ def decide(
     def first_person(label: str) -> bool:
         return any(h.first_person for h in rules.active(label))
 
+    def denied(label: str) -> bool:
+        """The writer says there is no abuse, and only the model reads it (`denial` cue)."""
+        return label in ("domestic_violence", "child_protection") and rules.has("denial") and not by_rule(label)
+
     def idiom(label: str) -> bool:
         """An everyday subject or laughter beside a label whose words are used figuratively ("killing me", "I
         want to die", a flood of emails). A beating is never a figure of speech: "my boss" beside a domestic
@@ -78,7 +82,7 @@ def decide(
         for the label, a high model score is the figure of speech talking."""
         if idiom(label) and not by_rule(label):
             return False
-        if label in ("domestic_violence", "child_protection") and rules.has("denial") and not by_rule(label):
+        if denied(label):
             return False  # "no violence at all, but we need counselling": the model reads abuse into the denial
         if rules.muted(label) and not rules.active(label):
             return False  # the label's own words are denied or reported ("he has never raised a hand to me")
@@ -94,7 +98,7 @@ def decide(
             return False  # the label's own words were explained away (news, quote, negation, idiom)
         if rules.has("quote") or news:
             return False  # "a scary story about a man who kidnaps kids, now he won't sleep alone": a story's "now"
-        if label in ("domestic_violence", "child_protection") and rules.has("denial") and not by_rule(label):
+        if denied(label):
             return False  # "turns out the screaming was a toddler's tantrum": the worry was checked and cleared
         if context_bars is not None and scores.get(label, 0.0) < context_bars.get(label, 0.0):
             return False
