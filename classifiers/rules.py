@@ -417,6 +417,7 @@ class RuleLayer:
             self._arabizi(text, result)
         # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die"); so
         # is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet).
+        _drop_urgent_after_relative(result, text)
         _drop_cues_inside(result, "service", [h for h in result.hits if not h.topic])
         _drop_cues_inside(result, "news", [h for h in result.hits if not h.muted_by])
         return result
@@ -603,12 +604,29 @@ def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 2
     return any(s - reach <= end and start <= e + reach for s, e in result.cues.get(cue, []) if e > s)
 
 
+def _drop_urgent_after_relative(result: RuleResult, text: str) -> None:
+    """After "who" the plea is a past verb: "الفريق اللي ساعدنا" / "illi saa3adna" is the team who helped us."""
+    spans = result.cues.get("urgent")
+    if not spans:
+        return
+    kept = [(s, e) for s, e in spans if not (text[:s].split() or [""])[-1].lower() in _RELATIVE]
+    if kept:
+        result.cues["urgent"] = kept
+    else:
+        del result.cues["urgent"]
+
+
+_RELATIVE = frozenset({"اللي", "الي", "اللى", "illi", "elli", "illy", "elly", "ili", "eli", "lli"})
+
+
 def _has_laugh_symbol(text: str) -> bool:
     low = text.lower()
-    return any(s in low for s in _LAUGH_SYMBOLS)
+    return any(s in low for s in _LAUGH_SYMBOLS) or _LAUGH_WORD.search(low) is not None
 
 
-_LAUGH_SYMBOLS = ("😂", "🤣", "😹", "💀", "🙄", "😅", "🫠", "(jk)", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh")
+_LAUGH_SYMBOLS = ("😂", "🤣", "😹", "💀", "🙄", "😅", "🫠", "ههه", "خخخخ", "haha", "lol", "lmao", "hhhh")
+# "jk" as a word only: inside Arabizi words ("ajkm") it is no joke
+_LAUGH_WORD = re.compile(r"\bjk\b")
 
 
 def run_all(layer: RuleLayer, texts: Iterable[str]) -> list[RuleResult]:

@@ -689,3 +689,24 @@ def test_a_hand_written_arabizi_entry_can_be_a_topic_word(tmp_path: Path) -> Non
 
     hits = RuleLayer(spacy.blank("xx"), lexicons).run("ya jama3a qxzqxz el bint w ma 7ad y3arf").hits
     assert [(h.phrase, h.topic) for h in hits if h.label == "child_protection"] == [("qxzqxz", True)]
+
+
+def test_jk_is_laughter_as_a_word_only(lexicon_only: Classifier) -> None:
+    """"my mom is gonna kill me when she sees my report card jk" is a joke; "jk" inside a word is not laughter."""
+    assert lexicon_only.rules.run("gonna kill me jk she's chill").has("laugh")
+    assert not lexicon_only.rules.run("rajkum bukra").has("laugh")
+    joke = "my mom is gonna kill me when she sees my report card 😭😭 jk she's chill. how do i apply for the internship"
+    assert not lexicon_only.classify(joke).is_urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shukran 7ag il fareeq illi saa3adna yom il ma6ar, allah yjazeekom khair",
+        "shukran lel fareeq elli saa3adna el sana elli fatet",
+    ],
+)
+def test_a_plea_after_who_is_a_past_verb(lexicon_only: Classifier, text: str) -> None:
+    """"the team who helped us" ("illi saa3adna") thanks for past help; the plea "saa3adna" alone is a "now"."""
+    assert not lexicon_only.rules.run(text).has("urgent")
+    assert lexicon_only.rules.run("ya jama3a saa3adna il may da5al il bait").has("urgent")
