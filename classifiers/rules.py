@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -415,9 +415,9 @@ class RuleLayer:
                 del result.cues["urgent"]
         if any(c.isascii() and c.isalpha() for c in text):
             self._arabizi(text, result)
+        _drop_urgent_after_relative(result, text)
         # A service cue inside a matched phrase is part of the disclosure ("how to" in "searching how to die"); so
         # is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet).
-        _drop_urgent_after_relative(result, text)
         _drop_cues_inside(result, "service", [h for h in result.hits if not h.topic])
         _drop_cues_inside(result, "news", [h for h in result.hits if not h.muted_by])
         return result
@@ -566,7 +566,19 @@ class RuleLayer:
 
 def _drop_cues_inside(result: RuleResult, cue: str, hits: list[Hit]) -> None:
     """Forget the `cue` spans that lie inside one of `hits` (the cue word is part of the matched phrase)."""
-    kept = [(s, e) for s, e in result.cues.get(cue, []) if not any(h.start <= s and e <= h.end for h in hits)]
+    _keep_cue_spans(result, cue, lambda s, e: not any(h.start <= s and e <= h.end for h in hits))
+
+
+def _drop_urgent_after_relative(result: RuleResult, text: str) -> None:
+    """After "who" the plea is a past verb: "الفريق اللي ساعدنا" / "illi saa3adna" is the team who helped us."""
+    _keep_cue_spans(result, "urgent", lambda s, e: (text[:s].split() or [""])[-1].lower() not in _RELATIVE)
+
+
+_RELATIVE = frozenset({"اللي", "الي", "اللى", "illi", "elli", "illy", "elly", "ili", "eli", "lli"})
+
+
+def _keep_cue_spans(result: RuleResult, cue: str, keep: Callable[[int, int], bool]) -> None:
+    kept = [(s, e) for s, e in result.cues.get(cue, []) if keep(s, e)]
     if kept:
         result.cues[cue] = kept
     else:
@@ -602,21 +614,6 @@ def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:
 def _near_cue(result: RuleResult, cue: str, start: int, end: int, reach: int = 25) -> bool:
     """A cue span within `reach` characters of [start, end) (Arabizi hits have no tokens to count)."""
     return any(s - reach <= end and start <= e + reach for s, e in result.cues.get(cue, []) if e > s)
-
-
-def _drop_urgent_after_relative(result: RuleResult, text: str) -> None:
-    """After "who" the plea is a past verb: "الفريق اللي ساعدنا" / "illi saa3adna" is the team who helped us."""
-    spans = result.cues.get("urgent")
-    if not spans:
-        return
-    kept = [(s, e) for s, e in spans if not (text[:s].split() or [""])[-1].lower() in _RELATIVE]
-    if kept:
-        result.cues["urgent"] = kept
-    else:
-        del result.cues["urgent"]
-
-
-_RELATIVE = frozenset({"اللي", "الي", "اللى", "illi", "elli", "illy", "elly", "ili", "eli", "lli"})
 
 
 def _has_laugh_symbol(text: str) -> bool:
