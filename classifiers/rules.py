@@ -42,6 +42,7 @@ HYPERBOLE_REACH = {"self_harm": 4, "imminent_danger": 4, "disaster": 1, "domesti
 # The families whose words are used figuratively (an everyday subject beside them can make them an idiom).
 FIGURATIVE_LABELS = frozenset(label for label, reach in HYPERBOLE_REACH.items() if reach > 0)
 _CLAUSE_END = frozenset(".!?;,:\n") | frozenset(["but", "لكن", "بس", "..."])
+_PLEA_OPENS = frozenset(["please", "pls", "plz", "ارجوكم", "ارجوك"])
 _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll we're we've".split())
 # "كل ما" = whenever, "يوم ما" = when ("اليوم ما" stays a negation: NORM keeps the article)
 # "اذا ما جبت فلوس يضربنا" = if I bring no money he beats us: the condition is negated, not the beating
@@ -325,6 +326,8 @@ class RuleLayer:
                 nor.append(i)
             if norm_ in _CLAUSE_END or tok.is_punct:
                 boundaries.append(i)
+            elif norm_ in _PLEA_OPENS and i > 0:
+                boundaries.append(i - 1)  # a plea opens its own clause: "not here yet please send someone"
             if lower in _FIRST_PERSON_EN or norm_ in _NARRATOR_AR:
                 narrator += 1
         doc.user_data[_WALK] = (nor, boundaries, narrator, " ".join(norms))
@@ -456,7 +459,12 @@ class RuleLayer:
                 muted = ""
                 literal = any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
-                if before and before[-1] in ("m", "m$", "mb", "mw", "nt"):  # ma / mish / mob / mo / not
+                # ma / mish / mob / mo / not, right before or one word before ("ma fakart a2thi nafsi"); not the
+                # "ma" of "kil ma" (whenever: "kil ma yesker yedrubna")
+                if any(
+                    w in ("m", "m$", "mb", "mw", "nt") and not (i > 0 and before[i - 1] == "kl")
+                    for i, w in enumerate(before) if i >= len(before) - 2
+                ):
                     muted = "negation"
                 elif label in ("self_harm", "imminent_danger") and not literal and (
                     _near_cue(result, "hyperbole", start, end)  # "abi amoot mn el 7ar": heat beside the wish

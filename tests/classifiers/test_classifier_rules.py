@@ -710,3 +710,17 @@ def test_a_plea_after_who_is_a_past_verb(lexicon_only: Classifier, text: str) ->
     """"the team who helped us" ("illi saa3adna") thanks for past help; the plea "saa3adna" alone is a "now"."""
     assert not lexicon_only.rules.run(text).has("urgent")
     assert lexicon_only.rules.run("ya jama3a saa3adna il may da5al il bait").has("urgent")
+
+
+def test_a_plea_opens_its_own_clause(lexicon_only: Classifier) -> None:
+    """"Fire trucks not here yet please send someone": the "not" is about the trucks, not the plea."""
+    hits = lexicon_only.rules.run("Fire trucks not here yet please send someone").hits
+    assert any(h.phrase == "please send someone" and not h.muted_by for h in hits)
+
+
+def test_an_arabizi_negation_reaches_one_word_back_but_not_whenever(lexicon_only: Classifier) -> None:
+    """"ma fakart a2thi nafsi" (I never thought of hurting myself) is denied; "kil ma yesker yedrubna" (whenever he
+    drinks he beats us) is not a negation."""
+    denied = lexicon_only.rules.run("la t5afoon 3alai ma fakart a2thi nafsi wala shay, mata yenzil el da3am?")
+    assert [h.muted_by for h in denied.hits if h.label == "self_harm"] == ["negation"]
+    assert lexicon_only.classify("ana 5ayfa mn abooy, kil ma yesker yedrubna w el laila shakla bay9eer shay").is_urgent
