@@ -460,10 +460,11 @@ class RuleLayer:
                 literal = any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
                 # ma / mish / mob / mo / not, right before or one word before ("ma fakart a2thi nafsi"); not the
-                # "ma" of "kil ma" (whenever: "kil ma yesker yedrubna")
+                # "ma" of "kil ma" (whenever: "kil ma yesker yedrubna"), as "كل ما" in _NOT_NEGATION_BEFORE
+                n = len(before)
                 if any(
-                    w in ("m", "m$", "mb", "mw", "nt") and not (i > 0 and before[i - 1] == "kl")
-                    for i, w in enumerate(before) if i >= len(before) - 2
+                    before[i] in ("m", "m$", "mb", "mw", "nt") and not (i > 0 and before[i - 1] == "kl")
+                    for i in range(max(0, n - 2), n)
                 ):
                     muted = "negation"
                 elif label in ("self_harm", "imminent_danger") and not literal and (
@@ -578,7 +579,8 @@ def _drop_cues_inside(result: RuleResult, cue: str, hits: list[Hit]) -> None:
 
 
 def _drop_urgent_after_relative(result: RuleResult, text: str) -> None:
-    """After "who" the plea is a past verb: "الفريق اللي ساعدنا" / "illi saa3adna" is the team who helped us."""
+    """After the relative "اللي" / "illi" (who) the plea is a past verb: "الفريق اللي ساعدنا" is the team who helped
+    us. (English needs no such rule: "helped us" is not "help us".)"""
     _keep_cue_spans(result, "urgent", lambda s, e: (text[:s].split() or [""])[-1].lower() not in _RELATIVE)
 
 
