@@ -537,18 +537,16 @@ class RuleLayer:
             # A self-harm act or method inside the match ("اجرح نفسي", "cut myself") is never a figure of speech,
             # whatever stressor sits beside it ("من ضغط الدوام صرت اجرح نفسي").
             literal = any(start <= c_start and c_end <= end for c_start, c_end in cue_tokens.get("literal", []))
-            # Nor does laughter make a wish a joke when its time or method (a `plan` cue) is as near as laughter
-            # would need to be ("ابي انتحر الليلة ههه", "kill myself tonight lol"): gallows humour is common in
-            # those who mean it.
+            # Nor is a wish a figure of speech when its time or method (a `plan` cue) is as near as the everyday
+            # subject or the laughter would need to be: "ابي انتحر الليلة ههه", "kill myself tonight lol" (gallows
+            # humour is common in those who mean it), "رسب في اختبار الرياضيات ويقول بينتحر الليلة وعنده حبوب".
             timed = label == "self_harm" and any(
                 abs(c_start - end) <= reach or abs(start - c_end) <= reach
                 for c_start, c_end in cue_tokens.get("plan", [])
             )
-            for c_start, c_end in [] if literal else cue_tokens.get("hyperbole", []):
+            for c_start, c_end in [] if literal or timed else cue_tokens.get("hyperbole", []):
                 if start <= c_start and c_end <= end:
                     continue  # the entry names it: "fainted from the heat" is about the heat, not a figure
-                if timed and _has_laugh_symbol(doc[c_start:c_end].text):
-                    continue
                 near = (start - reach <= c_end <= end + reach) or (
                     start - reach <= c_start <= end + reach
                 )

@@ -724,3 +724,24 @@ def test_an_arabizi_negation_reaches_one_word_back_but_not_whenever(lexicon_only
     denied = lexicon_only.rules.run("la t5afoon 3alai ma fakart a2thi nafsi wala shay, mata yenzil el da3am?")
     assert [h.muted_by for h in denied.hits if h.label == "self_harm"] == ["negation"]
     assert lexicon_only.classify("ana 5ayfa mn abooy, kil ma yesker yedrubna w el laila shakla bay9eer shay").is_urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "السيل محاوط بيتنا ومعنا جدتي على كرسي متحرك جزاكم الله خير",
+        "السيل محاوط بيتنا ومعنا جدتي على كرسي متحرك الله يجزاكم خير",
+        "من الشتاء الماضي وهو يضربني ويقفل علي الباب",
+        "زوجي يضربني كل يوم من الصيف الماضي",
+    ],
+)
+def test_courtesy_and_a_season_past_do_not_hold_back_a_plea(lexicon_only: Classifier, text: str) -> None:
+    """"جزاكم الله خير" ends real pleas, so it is no bystander's prayer; "since last winter" dates the start of a
+    harm still going on, so it is no past cue."""
+    assert lexicon_only.classify(text).is_urgent
+
+
+def test_a_plan_beside_an_everyday_subject_is_no_figure_of_speech(lexicon_only: Classifier) -> None:
+    """An exam beside "I'll kill myself" is the idiom; with tonight and the pills beside it, it is a plan."""
+    assert lexicon_only.classify("ولدي رسب في اختبار الرياضيات ويقول بينتحر الليلة وعنده حبوب").urgency == "P1"
+    assert not lexicon_only.classify("اختبار الرياضيات بكرة بيموتني، والله ما ذاكرت شي").is_urgent
