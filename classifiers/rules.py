@@ -48,6 +48,11 @@ _FIRST_PERSON_EN = frozenset("i me my myself we us our im i'm i've ive i'd i'll 
 # "اذا ما جبت فلوس يضربنا" = if I bring no money he beats us: the condition is negated, not the beating
 _NOT_NEGATION_BEFORE = frozenset(["كل", "لين", "بعد", "قبل", "مثل", "زي", "اول", "يوم", "اذا", "لو"])
 _NOR = frozenset(["ولا", "nor"])
+# After "عمره"/"عمرها" these tell an age, not "never": "عمره فوق الثلاثين يكلمها" (he is over thirty)
+_AGE_WORDS = frozenset(
+    "فوق تحت تقريبا حوالي اكثر اقل قرابه سنه سنتين شهر شهور ثلاث اربع خمس ست سبع ثمان تسع عشر احدعش اطنعش "
+    "عشرين ثلاثين اربعين خمسين ستين سبعين ثمانين تسعين".split()
+)
 # Up to this many tokens before a match are searched for a first-person pronoun ("I don't want to wake up").
 FIRST_PERSON_LOOKBEHIND = 3
 # "a family who I think hit their kids": the writer's belief about someone else's act, not the writer's act
@@ -525,8 +530,8 @@ class RuleLayer:
         for c_start, c_end in cue_tokens.get("negation", []):
             if c_start > 0 and doc[c_start - 1].norm_ in _NOT_NEGATION_BEFORE:
                 continue  # "كل ما يسكر يضربني": whenever he drinks he beats me
-            if c_end < len(doc) and doc[c_end].like_num:
-                continue  # "عمره ١٧ يجرح نفسه": his age is 17 ("عمره ما" = never)
+            if c_end < len(doc) and (doc[c_end].like_num or _age_word(doc[c_end].lower_)):
+                continue  # "عمره ١٧ يجرح نفسه", "عمره فوق الثلاثين": his age ("عمره ما" = never)
             if any(c_end <= k_start and k_end <= start for k_start, k_end in cue_tokens.get("knowing", [])):
                 continue  # "ما حد يعرف اني اجرح نفسي", "nobody knows I cut myself": it is the knowing that is denied
             if start - NEGATION_REACH <= c_start and c_end <= start and same_clause(c_end, start):
@@ -608,6 +613,10 @@ def _pronoun_before(doc: Any, start: int) -> bool:
         if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in FIRST_PERSON_AR:
             return True
     return False
+
+
+def _age_word(norm: str) -> bool:
+    return norm in _AGE_WORDS or (norm.startswith("ال") and norm[2:] in _AGE_WORDS)
 
 
 def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:

@@ -745,3 +745,17 @@ def test_a_plan_beside_an_everyday_subject_is_no_figure_of_speech(lexicon_only: 
     """An exam beside "I'll kill myself" is the idiom; with tonight and the pills beside it, it is a plan."""
     assert lexicon_only.classify("ولدي رسب في اختبار الرياضيات ويقول بينتحر الليلة وعنده حبوب").urgency == "P1"
     assert not lexicon_only.classify("اختبار الرياضيات بكرة بيموتني، والله ما ذاكرت شي").is_urgent
+
+
+def test_an_age_after_umru_is_not_never(lexicon_only: Classifier) -> None:
+    """"عمره فوق الثلاثين يكلمها بالسناب": he is over thirty and talks to her on Snapchat ("عمره ما" = never)."""
+    groomed = "بنت اخوي عمرها ١٣ سنة، في واحد عمره فوق الثلاثين يكلمها بالسناب ويرسل لها هدايا"
+    assert lexicon_only.classify(groomed).urgency == "P2"
+    assert "domestic_violence" not in lexicon_only.classify("زوجي عمره ما ضربني").labels
+
+
+
+def test_a_child_with_hands_tied_outside_is_in_danger(lexicon_only: Classifier) -> None:
+    text = "the boy next door, maybe 9, his father tied his hands to the gate since the morning, no water"
+    res = lexicon_only.classify(text)
+    assert "imminent_danger" in res.labels and res.urgency == "P1"
