@@ -549,7 +549,12 @@ class RuleLayer:
                 abs(c_start - end) <= reach or abs(start - c_end) <= reach
                 for c_start, c_end in cue_tokens.get("plan", [])
             )
-            for c_start, c_end in [] if literal or timed else cue_tokens.get("hyperbole", []):
+            # Danger to someone else, now, is no figure of speech: "البيت ... طاح نصه الحين ... الحارس وعياله داخل",
+            # "جارتنا طاحت عند بابها ... والحارس يقول": the word for a guard (a goalkeeper in football talk) is
+            # beside it, not making it an idiom. The figure of speech is the writer's own ("الحر بيموتني", "I can't
+            # breathe in this traffic", and "ما نقدر نطلع" in a dust storm, whose "we" the verb alone says).
+            others = label == "imminent_danger" and not first_person and result.has("urgent")
+            for c_start, c_end in [] if literal or timed or others else cue_tokens.get("hyperbole", []):
                 if start <= c_start and c_end <= end:
                     continue  # the entry names it: "fainted from the heat" is about the heat, not a figure
                 near = (start - reach <= c_end <= end + reach) or (

@@ -759,3 +759,15 @@ def test_a_child_with_hands_tied_outside_is_in_danger(lexicon_only: Classifier) 
     text = "the boy next door, maybe 9, his father tied his hands to the gate since the morning, no water"
     res = lexicon_only.classify(text)
     assert "imminent_danger" in res.labels and res.urgency == "P1"
+
+
+def test_danger_to_others_now_is_no_figure_of_speech(lexicon_only: Classifier) -> None:
+    """"الحارس" (a goalkeeper in football talk) beside a house half fallen now is the building's guard."""
+    fallen = "البيت القديم اللي ورانا طاح نصه الحين والجيران يقولون الحارس وعياله كانوا داخل"
+    assert lexicon_only.classify(fallen).urgency == "P1"
+    # the writer's own "we can't go out" in a dust storm stays weather talk
+    assert not lexicon_only.classify("الجو اليوم غبار وما نقدر نطلع، متى يروق؟").is_urgent
+
+
+def test_a_child_lost_from_the_family_is_in_danger(lexicon_only: Classifier) -> None:
+    assert lexicon_only.classify("بنتي عمرها ٤ سنين تاهت منا في المول من ساعة").urgency == "P1"
