@@ -20,7 +20,15 @@ from classifiers.model import MODEL_DIR, ModelOutput, TrainedModel
 from classifiers.normalise import Normalised, fold
 from classifiers.result import LABELS, ClassificationResult, Evidence
 from classifiers.rules import GAP, LEXICON_DIR, RuleLayer, RuleResult, detect_lang, read_lexicon
-from classifiers.urgency import NO_BAR, URGENCY_HEAD, decide, promote, raise_by_heads
+from classifiers.urgency import (
+    CHILD_AT_RISK,
+    NO_BAR,
+    URGENCY_HEAD,
+    child_at_risk,
+    decide,
+    promote,
+    raise_by_heads,
+)
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
@@ -223,6 +231,14 @@ class Classifier:
         decided = urgency
         urgency, reasons = raise_by_heads(urgency, reasons, ordered, life, urgent, rules)
         raised = urgency != decided
+        if urgent is not None and child_at_risk(urgency, model_only["child_protection"], urgent, rules):
+            ordered = tuple(lb for lb in LABELS if lb in ordered or lb == "child_protection")
+            why = f"{CHILD_AT_RISK} ({model_only['child_protection']:.2f}, {urgent:.2f})"
+            urgency, reasons = "P2", (*reasons, why)
+            evidence.extend(
+                Evidence(s, e, "child_protection", "rule:minor", "a child is involved") for s, e in rules.cues["minor"]
+            )
+            evidence.append(Evidence(0, len(text), "child_protection", "model:urgency", f"score {urgent:.2f}"))
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
         if raised:
             evidence.append(Evidence(0, len(text), ordered[0], "model:heads", f"P1 {life:.2f}, urgent {urgent:.2f}"))

