@@ -361,6 +361,11 @@ class RuleLayer:
                     cue_tokens[cue] = kept
                 else:
                     del cue_tokens[cue]
+        # "السلام عليكم ورحمة الله": the greeting's "mercy of God" is no condolence ("رحمه الله")
+        if "bystander" in cue_tokens:
+            cue_tokens["bystander"] = [(s, e) for s, e in cue_tokens["bystander"] if not _greeting_before(doc, s)]
+            if not cue_tokens["bystander"]:
+                del cue_tokens["bystander"]
         # "ما رجعت لها من خمس سنين" (I have not gone back to it in five years): a denied relapse is no relapse
         if "ongoing" in cue_tokens and "negation" in cue_tokens:
             negations = [ne for _, ne in cue_tokens["negation"]]
@@ -618,6 +623,10 @@ def _pronoun_before(doc: Any, start: int) -> bool:
         if tok.norm_ in _FIRST_PERSON_EN or tok.norm_ in FIRST_PERSON_AR:
             return True
     return False
+
+
+def _greeting_before(doc: Any, start: int) -> bool:
+    return start > 0 and doc[start - 1].lower_ in ("عليكم", "عليكم,", "السلام")
 
 
 def _age_word(norm: str) -> bool:

@@ -771,3 +771,16 @@ def test_danger_to_others_now_is_no_figure_of_speech(lexicon_only: Classifier) -
 
 def test_a_child_lost_from_the_family_is_in_danger(lexicon_only: Classifier) -> None:
     assert lexicon_only.classify("بنتي عمرها ٤ سنين تاهت منا في المول من ساعة").urgency == "P1"
+
+
+def test_the_greeting_is_no_condolence(lexicon_only: Classifier) -> None:
+    """"السلام عليكم ورحمة الله" opens half the ministry's messages; "رحمه الله" alone is a prayer for the dead,
+    the words of a bystander (which hold back disaster and the heads)."""
+    rules = lexicon_only.rules.run("السلام عليكم ورحمة الله وبركاته، عندي سؤال")
+    assert not rules.has("bystander")
+    assert lexicon_only.rules.run("رحمة الله عليه، توفي امس في الحادث").has("bystander")
+
+
+def test_a_farewell_said_or_posted_is_self_harm(lexicon_only: Classifier) -> None:
+    res = lexicon_only.classify("ولد خالتي طلع من البيت وكتب سامحوني في القروب وسكر جواله")
+    assert "self_harm" in res.labels
