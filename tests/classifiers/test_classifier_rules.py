@@ -784,3 +784,11 @@ def test_the_greeting_is_no_condolence(lexicon_only: Classifier) -> None:
 def test_a_farewell_said_or_posted_is_self_harm(lexicon_only: Classifier) -> None:
     res = lexicon_only.classify("ولد خالتي طلع من البيت وكتب سامحوني في القروب وسكر جواله")
     assert "self_harm" in res.labels
+
+
+def test_a_laugh_told_of_someone_else_is_no_joke(lexicon_only: Classifier) -> None:
+    """"she showed me the pills ... and laughed it off": hiding a risk, not the writer joking."""
+    assert not lexicon_only.rules.run("she said when the time is right and laughed it off").has("hyperbole")
+    assert lexicon_only.rules.run("I burned the rice and the kitchen filled with smoke, my husband laughed").has(
+        "hyperbole"
+    )
