@@ -626,7 +626,7 @@ def _pronoun_before(doc: Any, start: int) -> bool:
 
 
 def _greeting_before(doc: Any, start: int) -> bool:
-    return start > 0 and doc[start - 1].lower_ in ("عليكم", "عليكم,", "السلام")
+    return start > 0 and doc[start - 1].lower_ in ("عليكم", "السلام")
 
 
 def _age_word(norm: str) -> bool:
