@@ -266,7 +266,7 @@ def raise_by_heads(
         return urgency, reasons
     if life < RAISE_LIFE_BAR or urgent < RAISE_URGENT_BAR:
         return urgency, reasons
-    if rules.has("laugh") or rules.has("bystander") or _over(rules):
+    if _heads_misread(rules):
         return urgency, reasons
     if labels == ("disaster",) and rules.has("hyperbole") and not _now(rules):
         return urgency, reasons
@@ -287,6 +287,11 @@ def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleR
         return False
     if child < CHILD_MODEL_BAR or urgent < CHILD_URGENT_BAR:
         return False
-    if rules.has("laugh") or rules.has("bystander") or rules.has("denial") or _over(rules):
+    if _heads_misread(rules) or rules.has("denial"):
         return False
     return not (rules.has("service") and not _now(rules))
+
+
+def _heads_misread(rules: RuleResult) -> bool:
+    """What the heads confuse with urgency: laughter, a bystander's prayer or thanks, a harm that is over."""
+    return rules.has("laugh") or rules.has("bystander") or _over(rules)
