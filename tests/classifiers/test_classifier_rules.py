@@ -792,3 +792,10 @@ def test_a_laugh_told_of_someone_else_is_no_joke(lexicon_only: Classifier) -> No
     assert lexicon_only.rules.run("I burned the rice and the kitchen filled with smoke, my husband laughed").has(
         "hyperbole"
     )
+
+
+def test_the_police_the_writer_spoke_to_is_no_news(lexicon_only: Classifier) -> None:
+    """"Police said wait": the writer's own call to the police, not a headline's "police said"."""
+    lost = "My grandfather has dementia and walked out of the house an hour ago in this heat. Police said wait."
+    assert lexicon_only.classify(lost).urgency == "P1"
+    assert not lexicon_only.classify("Breaking: man arrested for beating his wife in a viral video").is_urgent
