@@ -211,10 +211,7 @@ class Classifier:
         if "domestic_violence" in labels and "child_protection" not in labels and rules.has("minor"):
             labels.append("child_protection")
             scores["child_protection"] = max(scores["child_protection"], scores["domestic_violence"])
-            for start, end in rules.cues["minor"]:
-                evidence.append(
-                    Evidence(start, end, "child_protection", "rule:minor", "a child is involved")
-                )
+            evidence.extend(_child_evidence(rules))
         for label, why, source in derived_labels(labels, rules):
             labels.append(label)
             scores[label] = max(scores[label], max(scores[lb] for lb in source))
@@ -230,19 +227,17 @@ class Classifier:
             evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"score {urgent:.2f}"))
         decided = urgency
         urgency, reasons = raise_by_heads(urgency, reasons, ordered, life, urgent, rules)
-        raised = urgency != decided
-        if urgent is not None and child_at_risk(urgency, model_only["child_protection"], urgent, rules):
+        if urgency != decided:
+            evidence.append(Evidence(0, len(text), ordered[0], "model:heads", f"P1 {life:.2f}, urgent {urgent:.2f}"))
+        elif urgent is not None and child_at_risk(urgency, model_only["child_protection"], urgent, rules):
             ordered = tuple(lb for lb in LABELS if lb in ordered or lb == "child_protection")
             why = f"{CHILD_AT_RISK} ({model_only['child_protection']:.2f}, {urgent:.2f})"
             urgency, reasons = "P2", (*reasons, why)
-            evidence.extend(
-                Evidence(s, e, "child_protection", "rule:minor", "a child is involved") for s, e in rules.cues["minor"]
-            )
+            evidence.extend(_child_evidence(rules))
             evidence.append(Evidence(0, len(text), "child_protection", "model:urgency", f"score {urgent:.2f}"))
+        unpromoted = urgency
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
-        if raised:
-            evidence.append(Evidence(0, len(text), ordered[0], "model:heads", f"P1 {life:.2f}, urgent {urgent:.2f}"))
-        elif life is not None and urgency != decided:
+        if urgency != unpromoted:
             evidence.append(Evidence(0, len(text), ordered[0], "model:p1", f"score {life:.2f}"))
         for h in rules.hits:
             if h.muted_by:
@@ -279,6 +274,10 @@ class Classifier:
             degraded=True,
             reasons=("emergency lexicon scan: the classifier failed on this message",),
         )
+
+
+def _child_evidence(rules: RuleResult) -> list[Evidence]:
+    return [Evidence(s, e, "child_protection", "rule:minor", "a child is involved") for s, e in rules.cues["minor"]]
 
 
 @functools.cache

@@ -629,8 +629,9 @@ def _greeting_before(doc: Any, start: int) -> bool:
     return start > 0 and doc[start - 1].lower_ in ("عليكم", "السلام")
 
 
-def _age_word(norm: str) -> bool:
-    return norm in _AGE_WORDS or (norm.startswith("ال") and norm[2:] in _AGE_WORDS)
+def _age_word(word: str) -> bool:
+    """The folded word as written (not its NORM, which drops a leading ف: "فوق" would be "وق")."""
+    return word in _AGE_WORDS or (word.startswith("ال") and word[2:] in _AGE_WORDS)
 
 
 def _conjunct_between(doc: Any, lo: int, hi: int) -> bool:

@@ -92,6 +92,7 @@ def test_a_named_child_read_at_risk_is_labelled_and_paged(
     assert res.urgency == "P2" and "child_protection" in res.labels
     assert res.reasons[-1].startswith(urgency.CHILD_AT_RISK)
     assert any(e.source == "rule:minor" for e in res.evidence)
+    assert not any(e.source == "model:p1" for e in res.evidence)  # the P1 head did not decide it
     monkeypatch.setattr(urgency, "CHILD_URGENT_BAR", 1.01)
     assert classifier.classify(text).urgency == "none"
 
