@@ -35,6 +35,7 @@ RAISE_URGENT_BAR = 0.5
 CHILD_MODEL_BAR = 0.3
 CHILD_URGENT_BAR = 0.9
 CHILD_AT_RISK = "child_protection: a child named, and the label model and the urgency head read a child at risk"
+DRILL = "drill: an exercise or drill, nobody said to be in danger"
 
 
 def decide(
@@ -53,6 +54,8 @@ def decide(
     `urgent`: the urgency head's probability (classifiers/urgency_head.py) and `urgent_bar` its bar."""
     if not labels:
         return "none", ()
+    if staged(rules):
+        return "P3", (DRILL,)
     reasons: list[str] = []
     now = _now(rules)
     figurative = rules.has("hyperbole") or rules.has("laugh")
@@ -213,9 +216,17 @@ def decide(
 
 def explained_away(rules: RuleResult) -> bool:
     """A context finding that accounts for the harm words: figurative, past, a service question, news or a quote,
-    a bystander's donation or prayer, or a label's own words muted (negated, idiom)."""
+    a bystander's donation or prayer, a drill, or a label's own words muted (negated, idiom)."""
     cues = ("hyperbole", "laugh", "past", "service", "news", "quote", "bystander")
-    return any(rules.has(c) for c in cues) or any(h.muted_by for h in rules.hits)
+    return any(rules.has(c) for c in cues) or staged(rules) or any(h.muted_by for h in rules.hits)
+
+
+def staged(rules: RuleResult) -> bool:
+    """A drill ("تمرين إخلاء", "fire drill"): the fire, the trapped pupil, the smoke are the exercise's script, and
+    a child's fear of it is no emergency. Unless the message says someone needs help now or an act is under way:
+    "during the fire drill my daughter fainted and is not breathing, send an ambulance now" is real. Not a `quote`
+    cue: a quote mutes every hit for good, whatever "now" follows."""
+    return rules.has("drill") and not rules.has("urgent") and not rules.has("act")
 
 
 def _now(rules: RuleResult) -> bool:
@@ -281,17 +292,19 @@ def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleR
     of 12 for photos and to meet on Friday, a girl of 16 promised to her cousin and taken out of school, a teacher
     who sees cigarette burns. The label model alone reads them at 0.4-0.6, as it reads parents' everyday
     questions about teenagers; the urgency head tells the two apart. Not beside laughter, a bystander's words, a
-    denial, a harm that is over, or a question about services with no "now" ("عندي ولد عمره ١٥ يدخن، كيف اتعامل
-    معه؟")."""
+    denial, a harm that is over, or a question about services or a news item with no "now" ("عندي ولد عمره ١٥ يدخن،
+    كيف اتعامل معه؟")."""
     if urgency in ("P1", "P2") or urgent is None or not rules.has("minor"):
         return False
     if child < CHILD_MODEL_BAR or urgent < CHILD_URGENT_BAR:
         return False
     if _heads_misread(rules) or rules.has("denial"):
         return False
-    return not (rules.has("service") and not _now(rules))
+    # a news item about a child ("طفلة تتعرض للضرب على يد والدها، والشرطة تقبض عليه") reads as a child at risk
+    reported = (rules.has("news") and rules.narrator < NARRATOR_OWN_STORY) or rules.has("quote")
+    return not ((rules.has("service") or reported) and not _now(rules))
 
 
 def _heads_misread(rules: RuleResult) -> bool:
-    """What the heads confuse with urgency: laughter, a bystander's prayer or thanks, a harm that is over."""
-    return rules.has("laugh") or rules.has("bystander") or _over(rules)
+    """What the heads confuse with urgency: laughter, a bystander's prayer or thanks, a harm that is over, a drill."""
+    return rules.has("laugh") or rules.has("bystander") or _over(rules) or staged(rules)

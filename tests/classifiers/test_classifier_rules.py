@@ -799,3 +799,68 @@ def test_the_police_the_writer_spoke_to_is_no_news(lexicon_only: Classifier) -> 
     lost = "My grandfather has dementia and walked out of the house an hour ago in this heat. Police said wait."
     assert lexicon_only.classify(lost).urgency == "P1"
     assert not lexicon_only.classify("Breaking: man arrested for beating his wife in a viral video").is_urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عندنا باجر الساعة ٩ تمرين إخلاء لحريق وهمي، ونسوي سيناريو إن فيه طالبة محتجزة في المختبر",
+        "باكر عندهم في المدرسة تمرين إخلاء حريق ويا الدفاع المدني، ولدي خايف ويقول بيطلع دخان",
+        "fire drill at the tower tomorrow 10am, people will be trapped on the roof as practice",
+    ],
+)
+def test_a_drill_is_not_an_emergency(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] not in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اثناء تمرين الاخلاء طاح ولدي من الدرج وما يتنفس الحين، الحقونا",
+        "this is not a drill, the school is on fire and my son is trapped on the roof",
+        "during the fire drill my daughter fainted and is not breathing, send an ambulance now",
+    ],
+)
+def test_a_real_emergency_during_a_drill_pages(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a boy about 3 asleep in a black Patrol at the mall car park, windows up, engine off, nobody around",
+        "بنت صغيرة لحالها في السيارة عند باب الجمعية من نص ساعة والجو حار",
+    ],
+)
+def test_a_child_alone_in_a_shut_car_pages(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عند إشارة الدوار كل ليلة بنتين صغار يبيعون مناديل لين نص الليل وواحد ياخذ منهم الفلوس",
+        "ابن الجيران عمره شي سنتين يطلع الشارع لحاله والباب مفتوح وأهله يتركونهم لحالهم طول اليوم",
+    ],
+)
+def test_children_told_by_number_or_loose_age_are_named(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "child_protection" in labels and urgency in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لميت حبوب الضغط كلها في درجي وما احد يدري",
+        "I have been counting the pills in mum's cabinet every night, soon it will be enough",
+        "خلاص مش هتعبكم تاني يا ماما",
+    ],
+)
+def test_pills_gathered_and_a_last_goodbye_are_self_harm(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "self_harm" in labels and urgency == "P1"
+
+
+def test_a_sermon_retold_does_not_page(lexicon_only: Classifier) -> None:
+    text = "خطبة الجمعة اليوم عن اللي يضرب زوجته ويهينها، الله يهدي الجميع"
+    assert labels_and_urgency(lexicon_only, text)[1] not in ("P1", "P2")

@@ -264,3 +264,18 @@ def test_a_named_child_is_not_paged_beside_what_explains_it() -> None:
     assert child_at_risk("P3", 0.5, 0.99, rules(minor=True, service=True, urgent=True))  # "where do I report, now"
     assert child_at_risk("P3", 0.5, 0.99, rules(minor=True, past=True, ongoing=True))
 
+
+
+def test_a_drill_holds_paging_back_unless_someone_needs_help_now() -> None:
+    r = rules(hit("imminent_danger"), drill=True)
+    assert decide(("imminent_danger",), {}, r, PAGE)[0] == "P3"
+    assert decide(("imminent_danger",), {}, rules(hit("imminent_danger"), drill=True, urgent=True), PAGE)[0] == "P1"
+    assert decide(("self_harm",), {}, rules(hit("self_harm"), drill=True, act=True), PAGE)[0] == "P1"
+    # nor do the heads page it
+    assert raise_by_heads("P3", (), ("imminent_danger",), 0.99, 0.99, r)[0] == "P3"
+
+
+def test_the_child_rule_does_not_read_a_news_item_as_a_child_at_risk() -> None:
+    news = RuleResult(hits=[], cues={"minor": [(0, 1)], "news": [(0, 1)]})
+    assert not child_at_risk("P3", 0.6, 0.95, news)
+    assert child_at_risk("P3", 0.6, 0.95, RuleResult(hits=[], cues={"minor": [(0, 1)]}))
