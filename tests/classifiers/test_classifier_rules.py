@@ -864,3 +864,27 @@ def test_pills_gathered_and_a_last_goodbye_are_self_harm(lexicon_only: Classifie
 def test_a_sermon_retold_does_not_page(lexicon_only: Classifier) -> None:
     text = "خطبة الجمعة اليوم عن اللي يضرب زوجته ويهينها، الله يهدي الجميع"
     assert labels_and_urgency(lexicon_only, text)[1] not in ("P1", "P2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya jma3a sayyara 3aleha 3ayla wa9el fi nos el wadi w el maay ya3la",
+        "my grandmother is bedridden and they cut the power to her flat this morning, she is alone in 47 degrees",
+    ],
+)
+def test_people_who_cannot_get_out_page(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] == "P1"
+
+
+def test_no_power_alone_is_a_disaster_reading_not_a_page(lexicon_only: Classifier) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, "الكهرباء مقطوعة عندنا من امس في حي النسيم، متى ترجع؟")
+    assert labels == ("disaster",) and urgency == "P3"
+
+
+def test_a_farewell_is_self_harm_and_pages_only_with_more(lexicon_only: Classifier) -> None:
+    """"سامحوني وادعوا لي" is also said before an exam: a topic word, labelled, not paged on its own."""
+    labels, urgency = labels_and_urgency(lexicon_only, "سامحوني وادعوا لي بالتوفيق، بكره اختبار القدرات")
+    assert "self_harm" in labels and urgency == "P3"
+    farewell = "اخوي كتب سامحوني وادعوا لي وعطا ولد عمه ساعته، وجواله مقفل من ساعتين"
+    assert "self_harm" in labels_and_urgency(lexicon_only, farewell)[0]
