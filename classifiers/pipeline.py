@@ -47,6 +47,7 @@ DERIVED_WHY = {
     "urgent": "abuse happening now: a danger to life or safety",
     "act": "a self-harm act already under way",
     "family": "the threat comes from a family member or partner",
+    "exposed": "someone who cannot get out alone, with no power or cooling",
 }
 
 
@@ -56,6 +57,7 @@ def derived_labels(labels: list[str], rules: RuleResult) -> list[tuple[str, str,
     - abuse of a partner or child happening now is also imminent danger (the team pages it as P1 either way,
       but the imminent_danger queue is the one that dispatches);
     - a self-harm act already under way (pills swallowed, wrists cut) is imminent danger;
+    - someone who cannot get out alone (bedridden, on the floor) with no power or cooling is imminent danger;
     - a threat to kill the writer from a husband, father or brother is domestic violence (not from an employer:
       sponsors' abuse is handled as labour and trafficking, not as family violence).
     """
@@ -68,6 +70,8 @@ def derived_labels(labels: list[str], rules: RuleResult) -> list[tuple[str, str,
             out.append(("imminent_danger", "urgent", abuse))
         elif "self_harm" in labels and rules.has("act") and any(not h.topic for h in rules.active("self_harm")):
             out.append(("imminent_danger", "act", ("self_harm",)))
+        elif rules.has("helpless") and rules.has("exposed"):
+            out.append(("imminent_danger", "exposed", ()))
     threat = [h for h in rules.active("imminent_danger") if h.first_person]
     if "domestic_violence" not in labels and threat and rules.has("family") and not rules.has("employer"):
         out.append(("domestic_violence", "family", ("imminent_danger",)))
@@ -214,7 +218,7 @@ class Classifier:
             evidence.extend(_child_evidence(rules))
         for label, why, source in derived_labels(labels, rules):
             labels.append(label)
-            scores[label] = max(scores[label], max(scores[lb] for lb in source))
+            scores[label] = max([scores[label], *(scores[lb] for lb in source)])
             evidence.extend(Evidence(s, e, label, f"rule:{why}", DERIVED_WHY[why]) for s, e in rules.cues[why])
         ordered = tuple(label for label in LABELS if label in labels)
         # The paging bar is for the model on its own: a topic word ("domestic violence" in "how do I report

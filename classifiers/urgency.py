@@ -148,7 +148,18 @@ def decide(
     danger_now = strong("imminent_danger") and (
         by_rule("imminent_danger") or not (reported or (rules.has("service") and not sure))
     )
-    if reasons and (past or not danger_now):
+    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
+    # "the water is in the hall, and my father cannot walk": no "now" is said, none is needed. The writer's own
+    # people ("my", "ابوي"): "floods abroad strand elderly who cannot walk" is a report.
+    ours = rules.narrator > 0 or rules.has("family") or _asks_for_rescue(rules)
+    # Someone who cannot get out alone, in a disaster or with no power or cooling in the heat (`exposed`: "he's
+    # bedridden ... they cut the power ... it's 46 degrees"), told by their own people or a witness. Nor is that a
+    # service question: "Who do I call?? she can't stand, the AC is off".
+    caught = ("disaster" in labels and bool(rules.active("disaster"))) or (
+        "imminent_danger" in labels and rules.has("exposed")
+    )
+    stranded = caught and rules.has("helpless") and ours and not elsewhere
+    if reasons and (past or not (danger_now or stranded)):
         return "P3", tuple(reasons)
 
     if strong("imminent_danger"):
@@ -178,12 +189,8 @@ def decide(
     if "disaster" in labels and now and _asks_for_rescue(rules):
         reasons.append("disaster: someone asks for rescue now")
         return "P1", tuple(reasons)
-    elsewhere = rules.has("news") or rules.has("bystander")  # floods abroad leave others homeless
-    # "the water is in the hall, and my father cannot walk": no "now" is said, none is needed. The writer's own
-    # people ("my", "ابوي"): "floods abroad strand elderly who cannot walk" is a report.
-    ours = rules.narrator > 0 or rules.has("family") or _asks_for_rescue(rules)
-    if "disaster" in labels and rules.active("disaster") and rules.has("helpless") and ours and not elsewhere:
-        reasons.append("disaster: someone in it cannot get out alone")
+    if stranded:
+        reasons.append("someone who cannot get out alone, in a disaster or with no power or cooling")
         return "P1", tuple(reasons)
     # A topic word alone ("suicide", "marrying her off") does not page; beside a named child or a child's age,
     # and not written laughing, it is a disclosure about that child.

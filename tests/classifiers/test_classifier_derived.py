@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from classifiers import Classifier
+from classifiers.pipeline import derived_labels
+from classifiers.rules import RuleResult
 
 
 @pytest.mark.parametrize(
@@ -61,3 +63,9 @@ def test_family_left_homeless_by_a_flood_pages_within_hours(lexicon_only: Classi
     res = lexicon_only.classify("السيل دمر بيتنا وصرنا بدون مأوى")
     assert res.labels == ("disaster",)
     assert res.urgency == "P2"
+
+
+def test_someone_who_cannot_get_out_with_no_power_is_in_danger() -> None:
+    cues = {"helpless": [(0, 1)], "exposed": [(2, 3)]}
+    assert derived_labels([], RuleResult(hits=[], cues=cues)) == [("imminent_danger", "exposed", ())]
+    assert derived_labels([], RuleResult(hits=[], cues={"exposed": [(2, 3)]})) == []

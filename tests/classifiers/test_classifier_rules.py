@@ -877,9 +877,17 @@ def test_people_who_cannot_get_out_page(lexicon_only: Classifier, text: str) -> 
     assert labels_and_urgency(lexicon_only, text)[1] == "P1"
 
 
-def test_no_power_alone_is_a_disaster_reading_not_a_page(lexicon_only: Classifier) -> None:
-    labels, urgency = labels_and_urgency(lexicon_only, "الكهرباء مقطوعة عندنا من امس في حي النسيم، متى ترجع؟")
-    assert labels == ("disaster",) and urgency == "P3"
+@pytest.mark.parametrize(
+    "text",
+    ["الكهرباء مقطوعة عندنا من امس في حي النسيم، متى ترجع؟", "the AC is off in our office again, who do I call?"],
+)
+def test_no_power_alone_is_a_complaint(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text) == ((), "none")
+
+
+def test_someone_who_cannot_get_out_is_no_service_question(lexicon_only: Classifier) -> None:
+    text = "I bring her insulin. Today the old lady is on the floor, she can't stand, the AC is off. Who do I call??"
+    assert labels_and_urgency(lexicon_only, text) == (("imminent_danger",), "P1")
 
 
 def test_a_farewell_is_self_harm_and_pages_only_with_more(lexicon_only: Classifier) -> None:
@@ -888,3 +896,19 @@ def test_a_farewell_is_self_harm_and_pages_only_with_more(lexicon_only: Classifi
     assert "self_harm" in labels and urgency == "P3"
     farewell = "اخوي كتب سامحوني وادعوا لي وعطا ولد عمه ساعته، وجواله مقفل من ساعتين"
     assert "self_harm" in labels_and_urgency(lexicon_only, farewell)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "urgency"),
+    [
+        ("خدت كل علبة البنادول اللي في المطبخ، سامحوني", "self_harm", "P1"),
+        ("I'm so tired of being a burden, the tablets are on the table", "self_harm", "P1"),
+        ("my pupil, a boy of 8, has worn the same uniform for three weeks", "child_protection", "P2"),
+        ("خالي بيزوج بنته وهي ثاني متوسط الخميس الجاي لرجال كبير", "child_protection", "P1"),
+        ("we heard glass breaking and a woman screaming in the flat above, then nothing", "imminent_danger", "P1"),
+        ("الشغالة في غرفة السطح والباب مقفول من برع بقفل وأهل البيت مسافرين", "imminent_danger", "P1"),
+    ],
+)
+def test_what_batches_102_105_missed(lexicon_only: Classifier, text: str, label: str, urgency: str) -> None:
+    labels, got = labels_and_urgency(lexicon_only, text)
+    assert label in labels and got == urgency
