@@ -203,7 +203,16 @@ def decide(
             if label == "child_protection" and rules.has("soon"):  # "to marry her to his cousin next week"
                 reasons.append(MEETS_SOON)
                 return "P1", tuple(reasons)
+            if label == "child_protection" and now:  # "fresh buckle marks ... the bus leaves in 25 minutes, now"
+                reasons.append("child_protection: happening now")
+                return "P1", tuple(reasons)
             return "P2", tuple(reasons)
+    # Warning signs together (things given away, a pet handed over, a letter left), from someone who is neither
+    # joking nor reporting news: each alone is a topic word ("she gave her cat to the neighbour"), two or more
+    # are what a relative writes about when afraid.
+    if "self_harm" in labels and not (joking or reported or figurative) and _warning_signs(rules) >= WARNING_SIGNS:
+        reasons.append("self_harm: several warning signs together")
+        return "P2", tuple(reasons)
     if "disaster" in labels and rules.has("shelter") and rules.active("disaster") and not elsewhere:
         reasons.append("disaster: a family left without shelter")
         return "P2", tuple(reasons)
@@ -234,6 +243,18 @@ def staged(rules: RuleResult) -> bool:
     "during the fire drill my daughter fainted and is not breathing, send an ambulance now" is real. Not a `quote`
     cue: a quote mutes every hit for good, whatever "now" follows."""
     return rules.has("drill") and not rules.has("urgent") and not rules.has("act")
+
+
+WARNING_SIGNS = 2
+
+
+def _warning_signs(rules: RuleResult) -> int:
+    """Distinct self-harm topic phrases that do not overlap ("توزع اغراضها", "عطت قطتها", "رساله لامي")."""
+    spans: list[tuple[int, int]] = []
+    for h in sorted((h for h in rules.active("self_harm") if h.topic), key=lambda h: h.start):
+        if not spans or h.start >= spans[-1][1]:
+            spans.append((h.start, h.end))
+    return len(spans)
 
 
 def _now(rules: RuleResult) -> bool:

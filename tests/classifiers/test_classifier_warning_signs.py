@@ -1,0 +1,89 @@
+"""Batches 107-109 (issue #4, an eleventh session): warning signs that add up, danger told through circumstances,
+children seen by teachers and neighbours, and words that were read too widely. Lexicon layer alone (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers import Classifier
+
+PAGED = ("P1", "P2")
+
+
+def labels_and_urgency(clf: Classifier, text: str) -> tuple[tuple[str, ...], str]:
+    result = clf.classify(text)
+    return tuple(result.labels), result.urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اختي من شهر صارت توزع اغراضها على صاحباتها، وامس عطت قطتها لبنت الجيران",
+        "my brother keeps getting rid of his things and asked me to take care of the kids if anything happens",
+    ],
+)
+def test_several_warning_signs_together_page(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "self_harm" in labels and urgency == "P2"
+
+
+def test_one_warning_sign_alone_is_queued_not_paged(lexicon_only: Classifier) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, "عطت قطتها لبنت الجيران لانها مسافره تدرس برا")
+    assert "self_harm" in labels and urgency == "P3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some nights i think it would be easier for everyone if i just don't wake up",
+        "والله احس اهلي راح يرتاحون اذا ما بقيت",
+    ],
+)
+def test_a_wish_to_be_gone_pages(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "self_harm" in labels and urgency in PAGED
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("We are 12 men in the camp, electricity cut since Sunday, no food left, one man fainted", "imminent_danger"),
+        ("جيراننا مسافرين وقافلين عليها الباب، الشغالة تصيح من الشباك", "imminent_danger"),
+        ("el shaghala elly 3and gerranna bt3ayat mn el shebbak, homma msafreen w 2aflin 3aleha el bab",
+         "imminent_danger"),
+        ("فيه طفل صغير ماسك في السور في البلكونة والباب مقفول", "imminent_danger"),
+        ("a Grade 3 boy came in with buckle marks on his legs and begs not to go home, what do I do right now",
+         "child_protection"),
+    ],
+)
+def test_danger_told_through_circumstances_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert label in labels and urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "طالب في الصف الاول يجمع بقايا طعام زملائه وفي شعره قمل من اسابيع",
+        "ولد عمره ٩ سنين يطلع من الفجر يبيع موية للسيارات",
+        "ولد جيراننا عمره عشر سنين وعمو بضربو بالخرطوش",
+        "بنت عمي عمرها ١٤ وابوها كتب كتابها على رجال عمره ٤٠",
+        "a man who says he is a scout asked my son (12) for photos and told him to delete the chats",
+        "بنت اخوي عمرها ١٤ وابوها بيزوجها ولد عمه بدون ما يروحوا المحكمة",
+    ],
+)
+def test_a_child_seen_at_risk_pages(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "child_protection" in labels and urgency in PAGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "امتحان الرياضيات بكره راح يذبحني",
+        "FIRE SALE this weekend only: stock trapped in our warehouse must go",
+        "منو عنده ملخص الوحدة الثالثة يدزه بالكروب",
+    ],
+)
+def test_words_read_too_widely_do_not_page(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
