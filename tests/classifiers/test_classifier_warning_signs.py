@@ -49,11 +49,15 @@ def test_a_wish_to_be_gone_pages(lexicon_only: Classifier, text: str) -> None:
     [
         ("We are 12 men in the camp, electricity cut since Sunday, no food left, one man fainted", "imminent_danger"),
         ("جيراننا مسافرين وقافلين عليها الباب، الشغالة تصيح من الشباك", "imminent_danger"),
-        ("el shaghala elly 3and gerranna bt3ayat mn el shebbak, homma msafreen w 2aflin 3aleha el bab",
-         "imminent_danger"),
+        (
+            "el shaghala elly 3and gerranna bt3ayat mn el shebbak, homma msafreen w 2aflin 3aleha el bab",
+            "imminent_danger",
+        ),
         ("فيه طفل صغير ماسك في السور في البلكونة والباب مقفول", "imminent_danger"),
-        ("a Grade 3 boy came in with buckle marks on his legs and begs not to go home, what do I do right now",
-         "child_protection"),
+        (
+            "a Grade 3 boy came in with buckle marks on his legs and begs not to go home, what do I do right now",
+            "child_protection",
+        ),
     ],
 )
 def test_danger_told_through_circumstances_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
@@ -87,3 +91,38 @@ def test_a_child_seen_at_risk_pages(lexicon_only: Classifier, text: str) -> None
 )
 def test_words_read_too_widely_do_not_page(lexicon_only: Classifier, text: str) -> None:
     assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
+
+
+# batches 110-111 (probe104-105)
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ما احد بيفتقدني، الليلة بمر على الجسر واخلص من كل شي", "self_harm"),
+        ("i took like a whole box of sertraline an hour ago and my heart is racing", "self_harm"),
+        ("abouya 9oorat sharayi7 7boob w mob raad 3la el tilifoon", "self_harm"),
+        ("ابوي على جهاز الاكسجين والكهربا قاطعه من الظهر", "imminent_danger"),
+        ("اخوي وعياله علقت سيارتهم في الوادي وطالعين فوق السقف", "imminent_danger"),
+        ("طفل صغير يمشي على كتف الطريق السريع لحاله", "imminent_danger"),
+        ("right now I can hear slapping sounds and the maid crying next door", "imminent_danger"),
+    ],
+)
+def test_what_batches_110_111_missed_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert label in labels and urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("honestly they'd be better off with the insurance money than with me", "self_harm"),
+        ("حاسس اني عبء عليهم وهيرتاحوا لو انا مش موجود", "self_harm"),
+        ("ولده ياخذ بطاقه معاشه كل شهر ويقول له ان رحت تشتكي بكسر راسك", "domestic_violence"),
+        (
+            "one of my Grade 2 girls has round burns on her wrist, she says her uncle does the lighter",
+            "child_protection",
+        ),
+    ],
+)
+def test_what_batches_110_111_missed_pages(lexicon_only: Classifier, text: str, label: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert label in labels and urgency in PAGED
