@@ -126,3 +126,59 @@ def test_what_batches_110_111_missed_is_p1(lexicon_only: Classifier, text: str, 
 def test_what_batches_110_111_missed_pages(lexicon_only: Classifier, text: str, label: str) -> None:
     labels, urgency = labels_and_urgency(lexicon_only, text)
     assert label in labels and urgency in PAGED
+
+
+# batches 112-113 (probe106-107)
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("طفل صغير تقريبا سنتين في سيارة جيب سودا مسكرة والمكيف طافي من ساعة", "imminent_danger"),
+        ("عامل عندنا طاح من الحر وجسمه يغلي", "imminent_danger"),
+        ("الجدار يتشقق وخايفين العماره تنزل علينا الحين", "imminent_danger"),
+        ("he came home drunk and kicked the door in, the kids are hiding in the bathroom", "imminent_danger"),
+        ("الطفلين يبكون خلف الباب من الصبح وامهم ما شفناها من يومين", "imminent_danger"),
+    ],
+)
+def test_what_batches_112_113_missed_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert label in labels and urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ابن اختي عمره ثلاث عشر سنة وابوه بيزوجه بنت عمه",
+        "الطالبة تاكل من بقايا طعام زميلاتها من اسبوعين",
+        "مرت ابوها تسخن المعلقه وتحطها على ايد البنت، عمرها ٧ سنين",
+        "جارتنا سابت العيال لوحدهم في الشقة وسافرت",
+        "the little boy next door, maybe five, is on his own every night till morning",
+        "ابني عمره ١٠، واحد باللعبة طلب منه صور وقله لا تخبر ماما",
+    ],
+)
+def test_a_child_left_branded_or_groomed_pages(lexicon_only: Classifier, text: str) -> None:
+    labels, urgency = labels_and_urgency(lexicon_only, text)
+    assert "child_protection" in labels and urgency in PAGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شفتوا فيديو انهيار الجسر في البلد الثاني؟ يقولون فيه ناس تحت الانقاض، الله يرحمهم",
+    ],
+)
+def test_a_collapse_seen_on_video_does_not_page(lexicon_only: Classifier, text: str) -> None:
+    assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
+
+
+def test_a_school_registration_question_does_not_page(classifier: Classifier) -> None:
+    """The label model and the urgency head read a child at risk in a custody question ("شلون أسجلها")."""
+    text = "أريد أسأل، آني مطلقة وبنتي عمرها سبع سنين، أبوها رافض ينطيني شهادة الميلاد حتى أسجلها بالمدرسة، "
+    text += "شلون أسجلها؟"
+    assert labels_and_urgency(classifier, text)[1] not in PAGED
+
+
+def test_a_short_arabizi_word_is_no_branding(lexicon_only: Classifier) -> None:
+    """ "betkon" (will be) has the skeleton of "بتكويني" (she brands me): a one-word entry of four consonants is read
+    in Arabizi, so the branding is listed only with the spoon ("تسخن المعلقه")."""
+    text = "el walad 3ando 9 sneen w el bent betkon m3aya fel weekend"
+    assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
