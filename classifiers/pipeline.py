@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,7 @@ class Classifier:
             )
             nlp = spacy.blank("xx")
         self.rules = RuleLayer(nlp)
+        self.tail_from = TAIL_FROM  # 0: read every message whole only
         self.lexicon_version = f"lex.{lexicon_digest()}"
         self.version = f"{self.model.version if self.model else 'lexicon-only'}+{self.lexicon_version}"
 
@@ -147,7 +149,7 @@ class Classifier:
         output: ModelOutput | None = None
         if self.model is not None and items:
             try:
-                output = self.model.predict([p[2] for p in parsed], [t[:MAX_CHARS] for t in items])
+                output = self._predict(parsed, [t[:MAX_CHARS] for t in items])
             except Exception:
                 log.error("model raised; these messages get the lexicon only (degraded)", exc_info=True)
         results: list[ClassificationResult] = []
@@ -164,6 +166,27 @@ class Classifier:
         return results
 
     # -- internals ----------------------------------------------------------------------------------------
+    def _predict(self, parsed: Sequence[tuple[RuleResult, Normalised, Any]], texts: list[str]) -> ModelOutput:
+        """The model's reading of each message and, for a long one, of its last sentences alone, keeping the
+        higher of the two per label and head: in a long complaint the risk often sits in the last line ("...
+        وأكتب لكم من جوال قديم خبأته لأن زوجي أقفل باب الشقة من الخارج"), and read with the whole message the
+        encoder averages it away."""
+        assert self.model is not None
+        tails = [(i, tail) for i, t in enumerate(texts) if (tail := last_part(t, self.tail_from)) is not None]
+        docs = [p[2] for p in parsed] + [self.rules.doc_for(tail)[0] for _, tail in tails]
+        out = self.model.predict(docs, texts + [tail for _, tail in tails])
+        n = len(texts)
+        labels, urgent, life = out.labels[:n].copy(), out.urgent, out.life
+        urgent = None if urgent is None else urgent[:n].copy()
+        life = None if life is None else life[:n].copy()
+        for k, (i, _) in enumerate(tails):
+            labels[i] = np.maximum(labels[i], out.labels[n + k])
+            if urgent is not None and out.urgent is not None:
+                urgent[i] = max(urgent[i], out.urgent[n + k])
+            if life is not None and out.life is not None:
+                life[i] = max(life[i], out.life[n + k])
+        return ModelOutput(labels, urgent, life)
+
     def _parse(self, text: str) -> tuple[RuleResult, Normalised, Any]:
         doc, norm = self.rules.doc_for(text)
         return self.rules.run(text, doc, norm), norm, doc
@@ -278,6 +301,25 @@ class Classifier:
             degraded=True,
             reasons=("emergency lexicon scan: the classifier failed on this message",),
         )
+
+
+# A message this long also has its last part read alone, up to TAIL_CHARS from its end, from a sentence start.
+TAIL_FROM = 320
+TAIL_CHARS = 240
+_SENTENCE_END = re.compile(r"[.!?؟\n]+\s*")
+
+
+def last_part(text: str, tail_from: int = TAIL_FROM) -> str | None:
+    """The last sentences of a message of `tail_from` characters or more (None for a shorter one, or when
+    `tail_from` is 0): from the first sentence start within the last TAIL_CHARS characters, or those characters
+    whole when no sentence starts there."""
+    if tail_from <= 0 or len(text) < tail_from:
+        return None
+    cut = text[-TAIL_CHARS:]
+    m = _SENTENCE_END.search(cut)
+    if m is not None and len(cut) - m.end() >= 40:
+        cut = cut[m.end() :]
+    return cut.strip() or None
 
 
 def _child_evidence(rules: RuleResult) -> list[Evidence]:
