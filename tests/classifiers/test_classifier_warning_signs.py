@@ -44,6 +44,7 @@ def test_a_wish_to_be_gone_pages(lexicon_only: Classifier, text: str) -> None:
     assert "self_harm" in labels and urgency in PAGED
 
 
+# What the blind batches of 2026-12-02 missed, in the team's own words: 107-109, then 110-111, then 112-113.
 @pytest.mark.parametrize(
     ("text", "label"),
     [
@@ -58,6 +59,18 @@ def test_a_wish_to_be_gone_pages(lexicon_only: Classifier, text: str) -> None:
             "a Grade 3 boy came in with buckle marks on his legs and begs not to go home, what do I do right now",
             "child_protection",
         ),
+        ("ما احد بيفتقدني، الليلة بمر على الجسر واخلص من كل شي", "self_harm"),
+        ("i took like a whole box of sertraline an hour ago and my heart is racing", "self_harm"),
+        ("abouya 9oorat sharayi7 7boob w mob raad 3la el tilifoon", "self_harm"),
+        ("ابوي على جهاز الاكسجين والكهربا قاطعه من الظهر", "imminent_danger"),
+        ("اخوي وعياله علقت سيارتهم في الوادي وطالعين فوق السقف", "imminent_danger"),
+        ("طفل صغير يمشي على كتف الطريق السريع لحاله", "imminent_danger"),
+        ("right now I can hear slapping sounds and the maid crying next door", "imminent_danger"),
+        ("طفل صغير تقريبا سنتين في سيارة جيب سودا مسكرة والمكيف طافي من ساعة", "imminent_danger"),
+        ("عامل عندنا طاح من الحر وجسمه يغلي", "imminent_danger"),
+        ("الجدار يتشقق وخايفين العماره تنزل علينا الحين", "imminent_danger"),
+        ("he came home drunk and kicked the door in, the kids are hiding in the bathroom", "imminent_danger"),
+        ("الطفلين يبكون خلف الباب من الصبح وامهم ما شفناها من يومين", "imminent_danger"),
     ],
 )
 def test_danger_told_through_circumstances_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
@@ -66,19 +79,35 @@ def test_danger_told_through_circumstances_is_p1(lexicon_only: Classifier, text:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "label"),
     [
-        "طالب في الصف الاول يجمع بقايا طعام زملائه وفي شعره قمل من اسابيع",
-        "ولد عمره ٩ سنين يطلع من الفجر يبيع موية للسيارات",
-        "ولد جيراننا عمره عشر سنين وعمو بضربو بالخرطوش",
-        "بنت عمي عمرها ١٤ وابوها كتب كتابها على رجال عمره ٤٠",
-        "a man who says he is a scout asked my son (12) for photos and told him to delete the chats",
-        "بنت اخوي عمرها ١٤ وابوها بيزوجها ولد عمه بدون ما يروحوا المحكمة",
+        ("طالب في الصف الاول يجمع بقايا طعام زملائه وفي شعره قمل من اسابيع", "child_protection"),
+        ("ولد عمره ٩ سنين يطلع من الفجر يبيع موية للسيارات", "child_protection"),
+        ("ولد جيراننا عمره عشر سنين وعمو بضربو بالخرطوش", "child_protection"),
+        ("بنت عمي عمرها ١٤ وابوها كتب كتابها على رجال عمره ٤٠", "child_protection"),
+        (
+            "a man who says he is a scout asked my son (12) for photos and told him to delete the chats",
+            "child_protection",
+        ),
+        ("بنت اخوي عمرها ١٤ وابوها بيزوجها ولد عمه بدون ما يروحوا المحكمة", "child_protection"),
+        ("honestly they'd be better off with the insurance money than with me", "self_harm"),
+        ("حاسس اني عبء عليهم وهيرتاحوا لو انا مش موجود", "self_harm"),
+        ("ولده ياخذ بطاقه معاشه كل شهر ويقول له ان رحت تشتكي بكسر راسك", "domestic_violence"),
+        (
+            "one of my Grade 2 girls has round burns on her wrist, she says her uncle does the lighter",
+            "child_protection",
+        ),
+        ("ابن اختي عمره ثلاث عشر سنة وابوه بيزوجه بنت عمه", "child_protection"),
+        ("الطالبة تاكل من بقايا طعام زميلاتها من اسبوعين", "child_protection"),
+        ("مرت ابوها تسخن المعلقه وتحطها على ايد البنت، عمرها ٧ سنين", "child_protection"),
+        ("جارتنا سابت العيال لوحدهم في الشقة وسافرت", "child_protection"),
+        ("the little boy next door, maybe five, is on his own every night till morning", "child_protection"),
+        ("ابني عمره ١٠، واحد باللعبة طلب منه صور وقله لا تخبر ماما", "child_protection"),
     ],
 )
-def test_a_child_seen_at_risk_pages(lexicon_only: Classifier, text: str) -> None:
+def test_a_disclosure_told_in_new_words_pages(lexicon_only: Classifier, text: str, label: str) -> None:
     labels, urgency = labels_and_urgency(lexicon_only, text)
-    assert "child_protection" in labels and urgency in PAGED
+    assert label in labels and urgency in PAGED
 
 
 @pytest.mark.parametrize(
@@ -87,86 +116,10 @@ def test_a_child_seen_at_risk_pages(lexicon_only: Classifier, text: str) -> None
         "امتحان الرياضيات بكره راح يذبحني",
         "FIRE SALE this weekend only: stock trapped in our warehouse must go",
         "منو عنده ملخص الوحدة الثالثة يدزه بالكروب",
-    ],
-)
-def test_words_read_too_widely_do_not_page(lexicon_only: Classifier, text: str) -> None:
-    assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
-
-
-# batches 110-111 (probe104-105)
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("ما احد بيفتقدني، الليلة بمر على الجسر واخلص من كل شي", "self_harm"),
-        ("i took like a whole box of sertraline an hour ago and my heart is racing", "self_harm"),
-        ("abouya 9oorat sharayi7 7boob w mob raad 3la el tilifoon", "self_harm"),
-        ("ابوي على جهاز الاكسجين والكهربا قاطعه من الظهر", "imminent_danger"),
-        ("اخوي وعياله علقت سيارتهم في الوادي وطالعين فوق السقف", "imminent_danger"),
-        ("طفل صغير يمشي على كتف الطريق السريع لحاله", "imminent_danger"),
-        ("right now I can hear slapping sounds and the maid crying next door", "imminent_danger"),
-    ],
-)
-def test_what_batches_110_111_missed_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
-    labels, urgency = labels_and_urgency(lexicon_only, text)
-    assert label in labels and urgency == "P1"
-
-
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("honestly they'd be better off with the insurance money than with me", "self_harm"),
-        ("حاسس اني عبء عليهم وهيرتاحوا لو انا مش موجود", "self_harm"),
-        ("ولده ياخذ بطاقه معاشه كل شهر ويقول له ان رحت تشتكي بكسر راسك", "domestic_violence"),
-        (
-            "one of my Grade 2 girls has round burns on her wrist, she says her uncle does the lighter",
-            "child_protection",
-        ),
-    ],
-)
-def test_what_batches_110_111_missed_pages(lexicon_only: Classifier, text: str, label: str) -> None:
-    labels, urgency = labels_and_urgency(lexicon_only, text)
-    assert label in labels and urgency in PAGED
-
-
-# batches 112-113 (probe106-107)
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("طفل صغير تقريبا سنتين في سيارة جيب سودا مسكرة والمكيف طافي من ساعة", "imminent_danger"),
-        ("عامل عندنا طاح من الحر وجسمه يغلي", "imminent_danger"),
-        ("الجدار يتشقق وخايفين العماره تنزل علينا الحين", "imminent_danger"),
-        ("he came home drunk and kicked the door in, the kids are hiding in the bathroom", "imminent_danger"),
-        ("الطفلين يبكون خلف الباب من الصبح وامهم ما شفناها من يومين", "imminent_danger"),
-    ],
-)
-def test_what_batches_112_113_missed_is_p1(lexicon_only: Classifier, text: str, label: str) -> None:
-    labels, urgency = labels_and_urgency(lexicon_only, text)
-    assert label in labels and urgency == "P1"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ابن اختي عمره ثلاث عشر سنة وابوه بيزوجه بنت عمه",
-        "الطالبة تاكل من بقايا طعام زميلاتها من اسبوعين",
-        "مرت ابوها تسخن المعلقه وتحطها على ايد البنت، عمرها ٧ سنين",
-        "جارتنا سابت العيال لوحدهم في الشقة وسافرت",
-        "the little boy next door, maybe five, is on his own every night till morning",
-        "ابني عمره ١٠، واحد باللعبة طلب منه صور وقله لا تخبر ماما",
-    ],
-)
-def test_a_child_left_branded_or_groomed_pages(lexicon_only: Classifier, text: str) -> None:
-    labels, urgency = labels_and_urgency(lexicon_only, text)
-    assert "child_protection" in labels and urgency in PAGED
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "شفتوا فيديو انهيار الجسر في البلد الثاني؟ يقولون فيه ناس تحت الانقاض، الله يرحمهم",
     ],
 )
-def test_a_collapse_seen_on_video_does_not_page(lexicon_only: Classifier, text: str) -> None:
+def test_words_read_too_widely_do_not_page(lexicon_only: Classifier, text: str) -> None:
     assert labels_and_urgency(lexicon_only, text)[1] not in PAGED
 
 
