@@ -149,7 +149,7 @@ class Classifier:
         output: ModelOutput | None = None
         if self.model is not None and items:
             try:
-                output = self._predict(parsed, [t[:MAX_CHARS] for t in items])
+                output = self._predict(self.model, parsed, [t[:MAX_CHARS] for t in items])
             except Exception:
                 log.error("model raised; these messages get the lexicon only (degraded)", exc_info=True)
         results: list[ClassificationResult] = []
@@ -166,15 +166,16 @@ class Classifier:
         return results
 
     # -- internals ----------------------------------------------------------------------------------------
-    def _predict(self, parsed: Sequence[tuple[RuleResult, Normalised, Any]], texts: list[str]) -> ModelOutput:
+    def _predict(
+        self, model: TrainedModel, parsed: Sequence[tuple[RuleResult, Normalised, Any]], texts: list[str]
+    ) -> ModelOutput:
         """The model's reading of each message and, for a long one, of its last sentences alone, keeping the
         higher of the two per label and head: in a long complaint the risk often sits in the last line ("...
         وأكتب لكم من جوال قديم خبأته لأن زوجي أقفل باب الشقة من الخارج"), and read with the whole message the
         encoder averages it away."""
-        assert self.model is not None
         tails = [(i, tail) for i, t in enumerate(texts) if (tail := last_part(t, self.tail_from)) is not None]
         docs = [p[2] for p in parsed] + [self.rules.doc_for(tail)[0] for _, tail in tails]
-        out = self.model.predict(docs, texts + [tail for _, tail in tails])
+        out = model.predict(docs, texts + [tail for _, tail in tails])
         n = len(texts)
         labels, urgent, life = out.labels[:n].copy(), out.urgent, out.life
         urgent = None if urgent is None else urgent[:n].copy()
