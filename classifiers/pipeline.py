@@ -169,24 +169,24 @@ class Classifier:
     def _predict(
         self, model: TrainedModel, parsed: Sequence[tuple[RuleResult, Normalised, Any]], texts: list[str]
     ) -> ModelOutput:
-        """The model's reading of each message and, for a long one, of its last sentences alone, keeping the
-        higher of the two per label and head: in a long complaint the risk often sits in the last line ("...
+        """The model's reading of each message and, for a long one, the heads' reading of its last sentences
+        alone, keeping the higher of the two: in a long complaint the risk often sits in the last line ("...
         وأكتب لكم من جوال قديم خبأته لأن زوجي أقفل باب الشقة من الخارج"), and read with the whole message the
-        encoder averages it away."""
+        encoder averages it away. The label scores stay the whole message's: with the higher label score too, the
+        holdout's domestic_violence F1 fell to 0.400 from 0.446 (long forum posts whose last lines read as abuse)."""
         tails = [(i, tail) for i, t in enumerate(texts) if (tail := last_part(t, self.tail_from)) is not None]
         docs = [p[2] for p in parsed] + [self.rules.doc_for(tail)[0] for _, tail in tails]
         out = model.predict(docs, texts + [tail for _, tail in tails])
         n = len(texts)
-        labels, urgent, life = out.labels[:n].copy(), out.urgent, out.life
+        urgent, life = out.urgent, out.life
         urgent = None if urgent is None else urgent[:n].copy()
         life = None if life is None else life[:n].copy()
         for k, (i, _) in enumerate(tails):
-            labels[i] = np.maximum(labels[i], out.labels[n + k])
             if urgent is not None and out.urgent is not None:
                 urgent[i] = max(urgent[i], out.urgent[n + k])
             if life is not None and out.life is not None:
                 life[i] = max(life[i], out.life[n + k])
-        return ModelOutput(labels, urgent, life)
+        return ModelOutput(out.labels[:n], urgent, life)
 
     def _parse(self, text: str) -> tuple[RuleResult, Normalised, Any]:
         doc, norm = self.rules.doc_for(text)
