@@ -133,6 +133,13 @@ class TrainedModel:
             return ModelOutput(mixed, None)
         return ModelOutput(mixed, self.urgency.predict(emb), self.urgency.predict_life(emb))
 
+    def read_heads(self, texts: Sequence[str]) -> tuple[FloatArray, FloatArray | None] | None:
+        """The urgency and P1 heads' readings of `texts` alone, without the label model (None without them)."""
+        if self.embedder is None or self.urgency is None or not texts:
+            return None
+        emb = self.embedder.embed(texts)
+        return self.urgency.predict(emb), self.urgency.predict_life(emb)
+
     @property
     def urgent_bar(self) -> float:
         return self.urgency.threshold if self.urgency is not None else NO_BAR

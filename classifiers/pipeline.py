@@ -174,19 +174,19 @@ class Classifier:
         وأكتب لكم من جوال قديم خبأته لأن زوجي أقفل باب الشقة من الخارج"), and read with the whole message the
         encoder averages it away. The label scores stay the whole message's: with the higher label score too, the
         holdout's domestic_violence F1 fell to 0.400 from 0.446 (long forum posts whose last lines read as abuse)."""
+        out = model.predict([p[2] for p in parsed], texts)
         tails = [(i, tail) for i, t in enumerate(texts) if (tail := last_part(t, self.tail_from)) is not None]
-        docs = [p[2] for p in parsed] + [self.rules.doc_for(tail)[0] for _, tail in tails]
-        out = model.predict(docs, texts + [tail for _, tail in tails])
-        n = len(texts)
-        urgent, life = out.urgent, out.life
-        urgent = None if urgent is None else urgent[:n].copy()
-        life = None if life is None else life[:n].copy()
-        for k, (i, _) in enumerate(tails):
-            if urgent is not None and out.urgent is not None:
-                urgent[i] = max(urgent[i], out.urgent[n + k])
-            if life is not None and out.life is not None:
-                life[i] = max(life[i], out.life[n + k])
-        return ModelOutput(out.labels[:n], urgent, life)
+        heads = model.read_heads([tail for _, tail in tails]) if tails and out.urgent is not None else None
+        if heads is None or out.urgent is None:
+            return out
+        at = [i for i, _ in tails]
+        urgent = out.urgent.copy()
+        urgent[at] = np.maximum(urgent[at], heads[0])
+        life = out.life
+        if life is not None and heads[1] is not None:
+            life = life.copy()
+            life[at] = np.maximum(life[at], heads[1])
+        return ModelOutput(out.labels, urgent, life)
 
     def _parse(self, text: str) -> tuple[RuleResult, Normalised, Any]:
         doc, norm = self.rules.doc_for(text)
