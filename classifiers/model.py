@@ -52,6 +52,7 @@ class UrgencyHead:
             self.coef: FloatArray = npz["coef"].astype(np.float32)  # (384,)
             self.bias = float(npz["bias"])
             self.threshold = float(npz["threshold"])
+            self.sure_threshold = float(npz["sure_threshold"]) if "sure_threshold" in npz else NO_BAR
             self.life_coef: FloatArray | None = npz["life_coef"].astype(np.float32) if "life_coef" in npz else None
             self.life_bias = float(npz["life_bias"]) if "life_bias" in npz else 0.0
             self.life_threshold = float(npz["life_threshold"]) if "life_threshold" in npz else NO_BAR
@@ -143,6 +144,10 @@ class TrainedModel:
     @property
     def urgent_bar(self) -> float:
         return self.urgency.threshold if self.urgency is not None else NO_BAR
+
+    @property
+    def sure_bar(self) -> float:
+        return self.urgency.sure_threshold if self.urgency is not None else NO_BAR
 
     @property
     def life_bar(self) -> float:

@@ -29,6 +29,7 @@ from classifiers.urgency import (
     decide,
     promote,
     raise_by_heads,
+    raise_when_sure,
 )
 
 log = logging.getLogger(__name__)
@@ -263,6 +264,13 @@ class Classifier:
             urgency, reasons = "P2", (*reasons, why)
             evidence.extend(_child_evidence(rules))
             evidence.append(Evidence(0, len(text), "child_protection", "model:urgency", f"score {urgent:.2f}"))
+        if urgent is not None and self.model is not None:
+            sure_urgency, sure_reasons = raise_when_sure(urgency, reasons, urgent, self.model.sure_bar, rules)
+            if sure_urgency != urgency:
+                if not ordered and model_row is not None:  # no label fired: the model's likeliest one
+                    ordered = (max(LABELS, key=lambda lb: model_row[LABELS.index(lb)]),)
+                urgency, reasons = sure_urgency, sure_reasons
+                evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"sure, score {urgent:.2f}"))
         unpromoted = urgency
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
         if urgency != unpromoted:

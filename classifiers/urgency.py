@@ -27,6 +27,8 @@ BOTH_HEADS = "both heads"
 # urgent messages queued, 23 paged (17 of them P1) for one more false page in 965 (two before the weather-talk
 # exception); 18 of 6,000 public messages with no label. The P1 head alone at 0.85 would page 12 of the 965 and
 # 64 of the 6,000: the urgency head, which learnt from public messages too, is what keeps those out.
+# Kept for the heads refitted on probe26..99 too (2026-12-02): on those batches' out-of-fold scores 0.8 would
+# page 2 more of 1,496 urgent messages and 0.75 six, the latter for four more false pages in 1,800 public ones.
 RAISE_LIFE_BAR = 0.85
 RAISE_URGENT_BAR = 0.5
 # A child named, a child-protection reading under the label bar and the urgency head sure (`child_at_risk`).
@@ -36,6 +38,7 @@ CHILD_MODEL_BAR = 0.3
 CHILD_URGENT_BAR = 0.9
 CHILD_AT_RISK = "child_protection: a child named, and the label model and the urgency head read a child at risk"
 DRILL = "drill: an exercise or drill, nobody said to be in danger"
+SURE_HEAD = "urgency head, sure"
 
 
 def decide(
@@ -310,6 +313,31 @@ def raise_by_heads(
     if labels == ("disaster",) and rules.has("hyperbole") and not _now(rules):
         return urgency, reasons
     return "P1", (*reasons, f"{BOTH_HEADS}: reads like the team's P1 messages (P1 {life:.2f}, urgent {urgent:.2f})")
+
+
+def raise_when_sure(
+    urgency: str, reasons: tuple[str, ...], urgent: float | None, sure_bar: float, rules: RuleResult
+) -> tuple[str, tuple[str, ...]]:
+    """A message not paged, queued P3 or left unlabelled, that the urgency head reads past its sure bar pages P2,
+    whatever service question or everyday subject sits beside the danger.
+
+    Why: a long complaint about a housing allowance, a salary or a disability card that ends in a locked door is a
+    `service` question to the lists, and a housemaid locked in an annex "in 46 degrees" talks of the heat; both
+    explain the harm away, and a message whose harm no list names has no label at all ("ولد عمي طرّش لي لوكيشن ...
+    واقف على الطرف"). The head learnt from the team's messages, long complaints among them, and past its sure bar
+    a quarter of one per cent of quiet messages, the team's and public ones, cross it (urgency_head.SURE_BUDGET).
+    Not when the message laughs, tells of what is over, is a bystander's prayer or thanks, a drill, news or a
+    quote, or denies the harm, or when the harm words themselves are the figure of speech: those the head confuses
+    with urgency."""
+    if urgency in ("P1", "P2") or urgent is None or urgent < sure_bar:
+        return urgency, reasons
+    if _heads_misread(rules) or rules.has("denial") or rules.has("news") or rules.has("quote"):
+        return urgency, reasons
+    if any(h.muted_by for h in rules.hits):
+        # the label's own words explained away: negated ("he never hit me"), reported, or the figure of speech
+        # itself ("ابوي بيذبحني لو ما رتبت غرفتي"); an everyday subject elsewhere in the message (the heat) is not
+        return urgency, reasons
+    return "P2", (*reasons, f"{SURE_HEAD}: reads like the team's urgent messages ({urgent:.2f})")
 
 
 def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleResult) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from classifiers.rules import Hit, RuleResult
-from classifiers.urgency import child_at_risk, decide, promote, raise_by_heads
+from classifiers.urgency import SURE_HEAD, child_at_risk, decide, promote, raise_by_heads, raise_when_sure
 
 PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
 
@@ -279,3 +279,28 @@ def test_the_child_rule_does_not_read_a_news_item_as_a_child_at_risk() -> None:
     news = RuleResult(hits=[], cues={"minor": [(0, 1)], "news": [(0, 1)]})
     assert not child_at_risk("P3", 0.6, 0.95, news)
     assert child_at_risk("P3", 0.6, 0.95, RuleResult(hits=[], cues={"minor": [(0, 1)]}))
+
+
+def test_the_sure_urgency_head_pages_past_a_service_question_or_an_everyday_subject() -> None:
+    """A housing-allowance complaint that ends in a mother locked in her room without water is a `service`
+    question to the lists, and "the heat is killing us" beside it an everyday subject; past its sure bar the
+    urgency head pages it P2 (promote may make it P1), and a message with no label at all too."""
+    for cues in ({"service": True}, {"hyperbole": True}, {}):
+        urgency, reasons = raise_when_sure("P3", ("x",), 0.99, 0.97, rules(**cues))
+        assert urgency == "P2" and reasons == ("x", f"{SURE_HEAD}: reads like the team's urgent messages (0.99)")
+    assert raise_when_sure("none", (), 0.99, 0.97, rules())[0] == "P2"
+    assert raise_when_sure("P3", (), 0.96, 0.97, rules())[0] == "P3"  # under the sure bar
+    assert raise_when_sure("P3", (), None, 0.97, rules())[0] == "P3"  # lexicon only: no head
+    for paged in ("P1", "P2"):
+        assert raise_when_sure(paged, ("x",), 0.99, 0.97, rules()) == (paged, ("x",))
+
+
+def test_the_sure_urgency_head_does_not_page_what_it_confuses_with_urgency() -> None:
+    """Laughter, what is over, a bystander's prayer, a drill, news, a quote, a denial: however sure the head is."""
+    for cue in ("laugh", "past", "bystander", "drill", "news", "quote", "denial"):
+        assert raise_when_sure("P3", (), 0.999, 0.97, rules(**{cue: True}))[0] == "P3", cue
+    for why in ("negation", "hyperbole"):  # "he never hit me", "ابوي بيذبحني لو ما رتبت غرفتي"
+        muted = Hit("domestic_violence", 0, 4, "x", "lexicon:domestic_violence/ar", True, why)
+        assert raise_when_sure("P3", (), 0.999, 0.97, rules(muted))[0] == "P3", why
+    # "for years he has locked her in, and today again": the past cue dates the start, not the end
+    assert raise_when_sure("P3", (), 0.999, 0.97, rules(past=True, urgent=True))[0] == "P2"
