@@ -57,6 +57,30 @@ def test_training_reads_the_team_sets_but_never_a_measure_only_set_or_the_regres
     assert not set(texts) & held  # nor is a measure-only text, wherever else it appears
 
 
+
+def test_the_urgency_heads_read_the_team_batches_up_to_probe99_but_never_a_later_one() -> None:
+    """The heads learn from the team's rows alone and take every batch before URGENCY_FIRST_FRESH_PROBE; the
+    held-back set and the batches from it on stay measure-only for them, as the regression sample does."""
+    from classifiers.dataset import (
+        REGRESSION_SAMPLE,
+        TEAM_SETS_DIR,
+        URGENCY_FIRST_FRESH_PROBE,
+        is_measure_only,
+        own_examples,
+        read_jsonl,
+    )
+
+    fresh = [p for p in TEAM_SETS_DIR.glob("ministry_*.jsonl") if is_measure_only(p.stem, URGENCY_FIRST_FRESH_PROBE)]
+    assert {"ministry_heldback", f"ministry_probe{URGENCY_FIRST_FRESH_PROBE + 1}"} <= {p.stem for p in fresh}
+    rows = own_examples(first_fresh=URGENCY_FIRST_FRESH_PROBE)
+    sources = {r.source for r in rows}
+    assert {"own:ministry_probe26", "own:ministry_probe99"} <= sources
+    assert not {f"own:{p.stem}" for p in fresh} & sources
+    unseen = {str(o["text"]) for p in fresh for o in read_jsonl(p)} | {
+        str(o["text"]) for o in read_jsonl(REGRESSION_SAMPLE)
+    }
+    assert not {r.text for r in rows} & unseen
+
 def test_committed_model_records_its_thresholds() -> None:
     meta = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))
     assert meta["version"]
