@@ -53,6 +53,7 @@ class UrgencyHead:
             self.bias = float(npz["bias"])
             self.threshold = float(npz["threshold"])
             self.sure_threshold = float(npz["sure_threshold"]) if "sure_threshold" in npz else NO_BAR
+            self.quiet_threshold = float(npz["quiet_threshold"]) if "quiet_threshold" in npz else 0.0
             self.life_coef: FloatArray | None = npz["life_coef"].astype(np.float32) if "life_coef" in npz else None
             self.life_bias = float(npz["life_bias"]) if "life_bias" in npz else 0.0
             self.life_threshold = float(npz["life_threshold"]) if "life_threshold" in npz else NO_BAR
@@ -148,6 +149,10 @@ class TrainedModel:
     @property
     def sure_bar(self) -> float:
         return self.urgency.sure_threshold if self.urgency is not None else NO_BAR
+
+    @property
+    def quiet_bar(self) -> float:
+        return self.urgency.quiet_threshold if self.urgency is not None else 0.0
 
     @property
     def life_bar(self) -> float:

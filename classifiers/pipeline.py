@@ -27,6 +27,7 @@ from classifiers.urgency import (
     URGENCY_HEAD,
     child_at_risk,
     decide,
+    hold_back_when_quiet,
     promote,
     raise_by_heads,
     raise_when_sure,
@@ -275,6 +276,11 @@ class Classifier:
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
         if urgency != unpromoted:
             evidence.append(Evidence(0, len(text), ordered[0], "model:p1", f"score {life:.2f}"))
+        if urgent is not None and self.model is not None:
+            paged = urgency
+            urgency, reasons = hold_back_when_quiet(urgency, reasons, urgent, self.model.quiet_bar, rules)
+            if urgency != paged:
+                evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"quiet, score {urgent:.3f}"))
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(

@@ -39,6 +39,7 @@ CHILD_URGENT_BAR = 0.9
 CHILD_AT_RISK = "child_protection: a child named, and the label model and the urgency head read a child at risk"
 DRILL = "drill: an exercise or drill, nobody said to be in danger"
 SURE_HEAD = "urgency head, sure"
+QUIET_HEAD = "urgency head, quiet"
 
 
 def decide(
@@ -338,6 +339,27 @@ def raise_when_sure(
         # itself ("ابوي بيذبحني لو ما رتبت غرفتي"); an everyday subject elsewhere in the message (the heat) is not
         return urgency, reasons
     return "P2", (*reasons, f"{SURE_HEAD}: reads like the team's urgent messages ({urgent:.2f})")
+
+
+def hold_back_when_quiet(
+    urgency: str, reasons: tuple[str, ...], urgent: float | None, quiet_bar: float, rules: RuleResult
+) -> tuple[str, tuple[str, ...]]:
+    """A page the urgency head reads as quieter than all but a thousandth of the team's urgent messages (out of
+    fold, urgency_head.QUIET_BUDGET) is queued P3 instead: the case is opened, nobody is woken.
+
+    Why: what the lists page by mistake is words read out of their setting: a toddler forgotten in a hot car in
+    Texas, a family rescued from a flood yesterday asking about compensation, "the rent here will kill me", "my
+    ex never hit me" on a benefit form. The head, which read the team's quiet messages too, scores them near
+    zero. Not when the writer speaks of harming themself, nor beside child-protection words about a named child:
+    a short oath ("والله العظيم بذبح نفسي اذا رجعوني له", 0.007 out of fold) and a teacher asking what to do about
+    round burns on a pupil's hand (0.02) are what the head misreads, and the last messages to hold back."""
+    if urgency not in ("P1", "P2") or urgent is None or urgent >= quiet_bar:
+        return urgency, reasons
+    if any(h.first_person and not h.topic for h in rules.active("self_harm")):
+        return urgency, reasons
+    if rules.active("child_protection") and rules.has("minor"):
+        return urgency, reasons
+    return "P3", (*reasons, f"{QUIET_HEAD}: reads like messages that need nothing ({urgent:.3f}); queued, not paged")
 
 
 def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleResult) -> bool:

@@ -45,6 +45,9 @@ URGENT_BUDGET = 0.01  # share of quiet messages (team's and public, each) whose 
 # The sure bar: past it the head pages a message the lists explain away as a service question or a figure of
 # speech, or leave unlabelled (`urgency.raise_when_sure`); a quarter of the budget above.
 SURE_BUDGET = 0.0025
+# The quiet bar: under it the head holds back a page the lists would send (`urgency.hold_back_when_quiet`); the
+# share of the team's urgent messages whose cross-validated score falls under it.
+QUIET_BUDGET = 0.001
 # The P1 head ("life"): the share of the team's P2 messages whose cross-validated score crosses its bar. It only
 # turns a P2 into a P1 (both page), so this is the price in P1 pages for P2 cases, not in false pages. 0.2 was
 # chosen on the first heads (1,637 team rows), where the lift stopped growing. Refitted on 4,596 rows (probe26..99
@@ -85,6 +88,7 @@ def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
         )
 
     bar, sure = bar_at(URGENT_BUDGET), bar_at(SURE_BUDGET)
+    quiet = float(np.quantile(oof[is_team & urgent], QUIET_BUDGET))
     model.fit(x, y)
     return {
         "coef": model.coef_[0].astype(np.float32),
@@ -93,6 +97,8 @@ def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
         "cv_recall": round(float((oof[is_team & urgent] >= bar).mean()), 4),
         "sure_threshold": round(sure, 4),
         "sure_cv_recall": round(float((oof[is_team & urgent] >= sure).mean()), 4),
+        "quiet_threshold": round(quiet, 4),
+        "quiet_cv_share": round(float((oof[~urgent] < quiet).mean()), 4),
     }
 
 
@@ -135,6 +141,7 @@ def train_urgency_head(
     np.savez(
         model_dir / URGENCY_HEAD_FILE,
         coef=head["coef"], bias=head["bias"], threshold=head["threshold"], sure_threshold=head["sure_threshold"],
+        quiet_threshold=head["quiet_threshold"],
         life_coef=life["coef"], life_bias=life["bias"], life_threshold=life["threshold"],
     )
     log.info("urgency head: bar %.3f, cross-validated recall at the bar %.3f", head["threshold"],
@@ -147,6 +154,9 @@ def train_urgency_head(
         "sure_threshold": head["sure_threshold"],
         "sure_cv_recall_at_budget": head["sure_cv_recall"],
         "sure_budget": SURE_BUDGET,
+        "quiet_threshold": head["quiet_threshold"],
+        "quiet_cv_share_of_quiet_rows": head["quiet_cv_share"],
+        "quiet_budget": QUIET_BUDGET,
         "C": C,
         "team_rows": len(team),
         "team_urgent_rows": int(sum(is_urgent(r) for r in team)),

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from classifiers.rules import Hit, RuleResult
-from classifiers.urgency import SURE_HEAD, child_at_risk, decide, promote, raise_by_heads, raise_when_sure
+from classifiers.urgency import (
+    QUIET_HEAD,
+    SURE_HEAD,
+    child_at_risk,
+    decide,
+    hold_back_when_quiet,
+    promote,
+    raise_by_heads,
+    raise_when_sure,
+)
 
 PAGE = {"self_harm": 0.8, "domestic_violence": 0.8, "child_protection": 0.8, "imminent_danger": 0.8}
 
@@ -304,3 +313,33 @@ def test_the_sure_urgency_head_does_not_page_what_it_confuses_with_urgency() -> 
         assert raise_when_sure("P3", (), 0.999, 0.97, rules(muted))[0] == "P3", why
     # "for years he has locked her in, and today again": the past cue dates the start, not the end
     assert raise_when_sure("P3", (), 0.999, 0.97, rules(past=True, urgent=True))[0] == "P2"
+
+
+def test_a_page_the_urgency_head_reads_as_quiet_is_queued() -> None:
+    """"Just read about a toddler forgotten in a hot car in Texas": the lists page it; the head scores it near
+    zero, under its quiet bar, and the case is queued P3 with the reason."""
+    urgency, reasons = hold_back_when_quiet("P1", ("x",), 0.004, 0.03, rules(hit("imminent_danger")))
+    assert urgency == "P3" and reasons[0] == "x" and reasons[-1].startswith(QUIET_HEAD)
+    assert hold_back_when_quiet("P2", (), 0.004, 0.03, rules())[0] == "P3"
+    assert hold_back_when_quiet("P1", ("x",), 0.05, 0.03, rules()) == ("P1", ("x",))  # over the quiet bar
+    assert hold_back_when_quiet("P1", ("x",), None, 0.03, rules()) == ("P1", ("x",))  # lexicon only: no head
+    for queued in ("P3", "none"):
+        assert hold_back_when_quiet(queued, (), 0.0, 0.03, rules()) == (queued, ())
+
+
+def test_the_quiet_head_never_holds_back_someone_speaking_of_harming_themself() -> None:
+    """"والله العظيم بذبح نفسي اذا رجعوني له" scored 0.007 out of fold: a short oath is what the head misreads."""
+    mine = hit("self_harm")
+    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(mine))[0] == "P1"
+    # a topic word or someone else's harm is no such oath
+    topic = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, topic=True)
+    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(topic))[0] == "P3"
+    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(hit("self_harm", first_person=False)))[0] == "P3"
+
+
+def test_the_quiet_head_never_holds_back_a_named_child_in_a_child_protection_matter() -> None:
+    """A teacher: "round burns on her hand, she says her father does it ... what procedure do I follow?" (0.02)."""
+    child = hit("child_protection", first_person=False)
+    assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(child, minor=True))[0] == "P2"
+    assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(child))[0] == "P3"  # no child named
+    assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(minor=True))[0] == "P3"  # a child, no such words

