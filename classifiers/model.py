@@ -57,6 +57,16 @@ class UrgencyHead:
             self.life_coef: FloatArray | None = npz["life_coef"].astype(np.float32) if "life_coef" in npz else None
             self.life_bias = float(npz["life_bias"]) if "life_bias" in npz else 0.0
             self.life_threshold = float(npz["life_threshold"]) if "life_threshold" in npz else NO_BAR
+            # the team's label head (older files have none)
+            names = npz["label_names"] if "label_names" in npz else []
+            self.label_names: tuple[str, ...] = tuple(str(x) for x in names)
+            self.label_coef: FloatArray | None = npz["label_coef"].astype(np.float32) if self.label_names else None
+            self.label_bias: FloatArray | None = npz["label_bias"].astype(np.float32) if self.label_names else None
+            self.label_thresholds: dict[str, float] = (
+                {lb: float(t) for lb, t in zip(self.label_names, npz["label_thresholds"], strict=True)}
+                if self.label_names
+                else {}
+            )
 
     def predict(self, emb: FloatArray) -> FloatArray:
         return sigmoid(emb @ self.coef + self.bias)
@@ -64,12 +74,19 @@ class UrgencyHead:
     def predict_life(self, emb: FloatArray) -> FloatArray | None:
         return None if self.life_coef is None else sigmoid(emb @ self.life_coef + self.life_bias)
 
+    def predict_labels(self, emb: FloatArray) -> FloatArray | None:
+        """(n, len(label_names)): the team's label head, None without one."""
+        if self.label_coef is None or self.label_bias is None:
+            return None
+        return sigmoid(emb @ self.label_coef + self.label_bias)
+
 
 @dataclass(frozen=True)
 class ModelOutput:
     labels: FloatArray  # (n, labels): textcat and e5 mixed
     urgent: FloatArray | None  # (n,): the urgency head's probability; None without embeddings or head
     life: FloatArray | None = None  # (n,): the P1 head's probability; None without it
+    team: FloatArray | None = None  # (n, len(UrgencyHead.label_names)): the team's label head; None without it
 
 
 class TrainedModel:
@@ -133,7 +150,8 @@ class TrainedModel:
         mixed: FloatArray = ((1.0 - w) * tc + w * e5).astype(np.float32)
         if self.urgency is None:
             return ModelOutput(mixed, None)
-        return ModelOutput(mixed, self.urgency.predict(emb), self.urgency.predict_life(emb))
+        u = self.urgency
+        return ModelOutput(mixed, u.predict(emb), u.predict_life(emb), u.predict_labels(emb))
 
     def read_heads(self, texts: Sequence[str]) -> tuple[FloatArray, FloatArray | None] | None:
         """The urgency and P1 heads' readings of `texts` alone, without the label model (None without them)."""

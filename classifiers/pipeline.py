@@ -11,7 +11,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from classifiers.urgency import (
 )
 
 log = logging.getLogger(__name__)
+TEAM_LABEL_URGENT = 0.5  # the urgency head's reading the team's label head needs beside it (see `_decide`)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
 # The lexicon counts fully for the labels it names precisely; disaster words ("flood", "سيل") are common in
 # everyday talk, so there a hit only adds to the model's score.
@@ -160,8 +161,9 @@ class Classifier:
             row = None if output is None else [float(x) for x in output.labels[i]]
             urgent = None if output is None or output.urgent is None else float(output.urgent[i])
             life = None if output is None or output.life is None else float(output.life[i])
+            team = self._team_scores(output, i)
             try:
-                results.append(self._decide(text, rules, row, urgent, life))
+                results.append(self._decide(text, rules, row, urgent, life, team))
             except Exception:
                 log.error("decision failed; plain lexicon scan", exc_info=True)
                 results.append(self._emergency(text))
@@ -188,7 +190,14 @@ class Classifier:
         if life is not None and heads[1] is not None:
             life = life.copy()
             life[at] = np.maximum(life[at], heads[1])
-        return ModelOutput(out.labels, urgent, life)
+        return ModelOutput(out.labels, urgent, life, out.team)
+
+    def _team_scores(self, output: ModelOutput | None, i: int) -> dict[str, float]:
+        """The team's label head's scores for message `i`, by label ({} without the head)."""
+        head = self.model.urgency if self.model is not None else None
+        if output is None or output.team is None or head is None:
+            return {}
+        return {lb: float(output.team[i, j]) for j, lb in enumerate(head.label_names)}
 
     def _parse(self, text: str) -> tuple[RuleResult, Normalised, Any]:
         doc, norm = self.rules.doc_for(text)
@@ -206,6 +215,7 @@ class Classifier:
         model_row: Sequence[float] | None,
         urgent: float | None = None,
         life: float | None = None,
+        team: Mapping[str, float] | None = None,
     ) -> ClassificationResult:
         degraded = model_row is None
         settings = self._settings(degraded)
@@ -237,6 +247,16 @@ class Classifier:
                     evidence.append(
                         Evidence(0, len(text), label, f"model:{mode}", f"score {model_row[j]:.2f}")
                     )
+        # The team's label head, learnt from the team's messages: the labels the public corpus has no rows for
+        # (a toddler shut in a car in the heat, a child at an open window). It labels; paging is decided below.
+        # Only where the urgency head reads a need too: alone it reads child protection into every parent's
+        # question that gives a child's age ("my son is 10 and keeps asking for a phone": 0.91).
+        bars = self.model.urgency.label_thresholds if self.model and self.model.urgency else {}
+        needed = urgent is not None and urgent >= TEAM_LABEL_URGENT
+        for label, score in (team or {}).items():
+            if needed and label not in labels and score >= bars.get(label, NO_BAR) and not rules.muted(label):
+                labels.append(label)
+                evidence.append(Evidence(0, len(text), label, "model:team", f"score {score:.2f}"))
         # A beating disclosed by a child is child protection as well.
         if "domestic_violence" in labels and "child_protection" not in labels and rules.has("minor"):
             labels.append("child_protection")

@@ -8,11 +8,15 @@ is often said in words no list holds.
 Why: on messages nobody had written lists for, the label model finds the right label but scores it below its
 paging bar (domestic violence trained on Facebook posts does not know an elder left without food), and such
 messages were queued P3. The team's own messages say how urgent each one is; the label data does not. The head
-only raises a P3 that no context finding explains away (see `urgency.decide`), and its bar is set on
-cross-validated scores so that at most URGENT_BUDGET of the team's quiet messages, and of public quiet messages,
-would cross it.
+raises a P3 that no context finding explains away (see `urgency.decide`), its bar set on cross-validated scores
+so that at most URGENT_BUDGET of the team's quiet messages, and of public quiet messages, would cross it. Two
+more bars on the same out-of-fold scores: past the sure bar (SURE_BUDGET) it also pages what the lists explain
+away as a service question or an everyday subject, or leave unlabelled (`urgency.raise_when_sure`); under the
+quiet bar (all but QUIET_BUDGET of the team's urgent messages score above it) it holds back a page the lists
+would send (`urgency.hold_back_when_quiet`).
 
-Files: classifiers/model/urgency_head.npz (coef, bias, threshold); its facts in model.json under "urgency_head".
+Files: classifiers/model/urgency_head.npz (coef, bias and the bars); its facts in model.json under
+"urgency_head".
 """
 
 from __future__ import annotations
@@ -55,6 +59,11 @@ QUIET_BUDGET = 0.001
 # scores, P1 recall 847/913 at 0.2, 857 at 0.25, 862 at 0.3 (the first heads' 862, which never saw them), for P2
 # messages made P1 294/316/331 of 583. P1 recall comes first.
 LIFE_BUDGET = 0.3
+# The team's label head: the labels the public corpus has no rows for, read from the team's messages. A label is
+# added where the head's score crosses a bar that LABEL_BUDGET of the team's rows without that label cross out of
+# fold. It labels (a case is opened, queued); paging stays with the rules and the heads above.
+TEAM_LABELS = ("imminent_danger", "child_protection")
+LABEL_BUDGET = 0.02
 PUBLIC_QUIET_ROWS = 4000  # public messages with no label, as negatives: the head must not page on tweets either
 C = 16.0  # chosen by 5-fold recall at the budget on the team's rows (C=4: 0.26, 16: 0.42, 64: 0.43)
 FOLDS = 5
@@ -120,6 +129,29 @@ def fit_life(x: FloatArray, y: FloatArray, is_p2: FloatArray) -> dict[str, Any]:
     }
 
 
+def fit_labels(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
+    """One logistic head per column of `y` (TEAM_LABELS), on team and public rows; each bar on out-of-fold
+    scores of the team's rows without the label (LABEL_BUDGET)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    k = y.shape[1]
+    coef = np.zeros((x.shape[1], k), dtype=np.float32)
+    bias = np.zeros(k, dtype=np.float32)
+    bars, recalls = [], []
+    for j in range(k):
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
+        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+        oof = cross_val_predict(model, x, y[:, j], cv=folds, method="predict_proba")[:, 1]
+        has = y[:, j] > 0
+        bar = float(np.quantile(oof[(team > 0) & ~has], 1.0 - LABEL_BUDGET))
+        model.fit(x, y[:, j])
+        coef[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+        bars.append(round(bar, 4))
+        recalls.append(round(float((oof[has] >= bar).mean()), 4))
+    return {"coef": coef, "bias": bias, "thresholds": np.array(bars, dtype=np.float32), "cv_recall": recalls}
+
+
 def train_urgency_head(
     model_dir: Path, public: Sequence[Row], cache_path: Path | None = None
 ) -> dict[str, Any]:
@@ -138,11 +170,14 @@ def train_urgency_head(
         np.array([float(r.urgency == "P1") for r in team], dtype=np.float32),
         np.array([float(r.urgency == "P2") for r in team], dtype=np.float32),
     )
+    labels = fit_labels(x, np.array([[float(lb in r.labels) for lb in TEAM_LABELS] for r in rows], np.float32), is_team)
     np.savez(
         model_dir / URGENCY_HEAD_FILE,
         coef=head["coef"], bias=head["bias"], threshold=head["threshold"], sure_threshold=head["sure_threshold"],
         quiet_threshold=head["quiet_threshold"],
         life_coef=life["coef"], life_bias=life["bias"], life_threshold=life["threshold"],
+        label_names=np.array(TEAM_LABELS), label_coef=labels["coef"], label_bias=labels["bias"],
+        label_thresholds=labels["thresholds"],
     )
     log.info("urgency head: bar %.3f, cross-validated recall at the bar %.3f", head["threshold"],
              head["cv_recall"])
@@ -166,6 +201,11 @@ def train_urgency_head(
         "p1_budget": LIFE_BUDGET,
         "team_p1_rows": int(sum(r.urgency == "P1" for r in team)),
         "team_p2_rows": int(sum(r.urgency == "P2" for r in team)),
+        "team_labels": {
+            lb: {"threshold": round(float(labels["thresholds"][j]), 4), "cv_recall_at_budget": labels["cv_recall"][j]}
+            for j, lb in enumerate(TEAM_LABELS)
+        },
+        "team_label_budget": LABEL_BUDGET,
     }
 
 

