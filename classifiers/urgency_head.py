@@ -13,7 +13,9 @@ so that at most URGENT_BUDGET of the team's quiet messages, and of public quiet 
 more bars on the same out-of-fold scores: past the sure bar (SURE_BUDGET) it also pages what the lists explain
 away as a service question or an everyday subject, or leave unlabelled (`urgency.raise_when_sure`); under the
 quiet bar (all but QUIET_BUDGET of the team's urgent messages score above it) it holds back a page the lists
-would send (`urgency.hold_back_when_quiet`).
+would send (`urgency.hold_back_when_quiet`). Beside them a team label head (`fit_labels`) reads the labels the
+public corpus has no rows for (TEAM_LABELS) from the team's messages; the pipeline adds them where the urgency
+head reads a need.
 
 Files: classifiers/model/urgency_head.npz (coef, bias and the bars); its facts in model.json under
 "urgency_head".
