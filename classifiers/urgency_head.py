@@ -66,6 +66,7 @@ LIFE_BUDGET = 0.3
 # fold. It labels (a case is opened, queued); paging stays with the rules and the heads above.
 TEAM_LABELS = ("imminent_danger", "child_protection")
 LABEL_BUDGET = 0.02
+LABEL_C = 4.0  # as the label model's e5 head (training.fit_e5_head)
 PUBLIC_QUIET_ROWS = 4000  # public messages with no label, as negatives: the head must not page on tweets either
 C = 16.0  # chosen by 5-fold recall at the budget on the team's rows (C=4: 0.26, 16: 0.42, 64: 0.43)
 FOLDS = 5
@@ -83,14 +84,22 @@ def training_rows(public: Sequence[Row], own: Sequence[Row]) -> tuple[list[Row],
     return team, quiet[:PUBLIC_QUIET_ROWS]
 
 
-def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
-    """Fit on everything; set the bar on out-of-fold scores so that each group's quiet rows stay in budget."""
+def fitted(x: FloatArray, y: FloatArray, c: float = C) -> tuple[Any, FloatArray]:
+    """A balanced logistic regression fitted on every row, and its out-of-fold probabilities (FOLDS folds): each
+    head's bar is set on the latter, which the fitted model never saw."""
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: ignore[import-untyped]
 
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    oof = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    oof: FloatArray = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    model.fit(x, y)
+    return model, oof
+
+
+def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
+    """Fit on everything; set the bar on out-of-fold scores so that each group's quiet rows stay in budget."""
+    model, oof = fitted(x, y)
     urgent, is_team = y > 0, team > 0
 
     def bar_at(budget: float) -> float:
@@ -100,7 +109,6 @@ def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
 
     bar, sure = bar_at(URGENT_BUDGET), bar_at(SURE_BUDGET)
     quiet = float(np.quantile(oof[is_team & urgent], QUIET_BUDGET))
-    model.fit(x, y)
     return {
         "coef": model.coef_[0].astype(np.float32),
         "bias": float(model.intercept_[0]),
@@ -115,14 +123,8 @@ def fit(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
 
 def fit_life(x: FloatArray, y: FloatArray, is_p2: FloatArray) -> dict[str, Any]:
     """P1 against the rest, on the team's rows; the bar on out-of-fold scores of the P2 rows (LIFE_BUDGET)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    oof = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    model, oof = fitted(x, y)
     bar = float(np.quantile(oof[is_p2 > 0], 1.0 - LIFE_BUDGET))
-    model.fit(x, y)
     return {
         "coef": model.coef_[0].astype(np.float32),
         "bias": float(model.intercept_[0]),
@@ -134,20 +136,14 @@ def fit_life(x: FloatArray, y: FloatArray, is_p2: FloatArray) -> dict[str, Any]:
 def fit_labels(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
     """One logistic head per column of `y` (TEAM_LABELS), on team and public rows; each bar on out-of-fold
     scores of the team's rows without the label (LABEL_BUDGET)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     k = y.shape[1]
     coef = np.zeros((x.shape[1], k), dtype=np.float32)
     bias = np.zeros(k, dtype=np.float32)
     bars, recalls = [], []
     for j in range(k):
-        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
-        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-        oof = cross_val_predict(model, x, y[:, j], cv=folds, method="predict_proba")[:, 1]
+        model, oof = fitted(x, y[:, j], c=LABEL_C)
         has = y[:, j] > 0
         bar = float(np.quantile(oof[(team > 0) & ~has], 1.0 - LABEL_BUDGET))
-        model.fit(x, y[:, j])
         coef[:, j], bias[j] = model.coef_[0], model.intercept_[0]
         bars.append(round(bar, 4))
         recalls.append(round(float((oof[has] >= bar).mean()), 4))
