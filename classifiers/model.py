@@ -173,5 +173,9 @@ class TrainedModel:
         return self.urgency.quiet_threshold if self.urgency is not None else 0.0
 
     @property
+    def team_label_bars(self) -> dict[str, float]:
+        return self.urgency.label_thresholds if self.urgency is not None else {}
+
+    @property
     def life_bar(self) -> float:
         return self.urgency.life_threshold if self.urgency is not None else NO_BAR

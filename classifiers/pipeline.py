@@ -25,6 +25,7 @@ from classifiers.urgency import (
     CHILD_AT_RISK,
     NO_BAR,
     URGENCY_HEAD,
+    added_by_team_head,
     child_at_risk,
     decide,
     hold_back_when_quiet,
@@ -34,7 +35,6 @@ from classifiers.urgency import (
 )
 
 log = logging.getLogger(__name__)
-TEAM_LABEL_URGENT = 0.5  # the urgency head's reading the team's label head needs beside it (see `_decide`)
 MAX_CHARS = 100_000  # beyond this only the first part is read (evidence offsets stay valid)
 # The lexicon counts fully for the labels it names precisely; disaster words ("flood", "سيل") are common in
 # everyday talk, so there a hit only adds to the model's score.
@@ -247,16 +247,10 @@ class Classifier:
                     evidence.append(
                         Evidence(0, len(text), label, f"model:{mode}", f"score {model_row[j]:.2f}")
                     )
-        # The team's label head, learnt from the team's messages: the labels the public corpus has no rows for
-        # (a toddler shut in a car in the heat, a child at an open window). It labels; paging is decided below.
-        # Only where the urgency head reads a need too: alone it reads child protection into every parent's
-        # question that gives a child's age ("my son is 10 and keeps asking for a phone": 0.91).
-        bars = self.model.urgency.label_thresholds if self.model and self.model.urgency else {}
-        needed = urgent is not None and urgent >= TEAM_LABEL_URGENT
-        for label, score in (team or {}).items():
-            if needed and label not in labels and score >= bars.get(label, NO_BAR) and not rules.muted(label):
+        if team and self.model is not None:
+            for label in added_by_team_head(labels, team, self.model.team_label_bars, urgent, rules):
                 labels.append(label)
-                evidence.append(Evidence(0, len(text), label, "model:team", f"score {score:.2f}"))
+                evidence.append(Evidence(0, len(text), label, "model:team", f"score {team[label]:.2f}"))
         # A beating disclosed by a child is child protection as well.
         if "domestic_violence" in labels and "child_protection" not in labels and rules.has("minor"):
             labels.append("child_protection")

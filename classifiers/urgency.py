@@ -12,7 +12,7 @@ questions) and the model's higher bar for paging on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from classifiers.rules import FIGURATIVE_LABELS, RuleResult
 
@@ -39,6 +39,8 @@ CHILD_URGENT_BAR = 0.9
 CHILD_AT_RISK = "child_protection: a child named, and the label model and the urgency head read a child at risk"
 DRILL = "drill: an exercise or drill, nobody said to be in danger"
 SURE_HEAD = "urgency head, sure"
+# The urgency head's reading the team's label head needs beside it (`added_by_team_head`).
+TEAM_LABEL_URGENT = 0.5
 QUIET_HEAD = "urgency head, quiet"
 
 
@@ -339,6 +341,23 @@ def raise_when_sure(
         # itself ("ابوي بيذبحني لو ما رتبت غرفتي"); an everyday subject elsewhere in the message (the heat) is not
         return urgency, reasons
     return "P2", (*reasons, f"{SURE_HEAD}: reads like the team's urgent messages ({urgent:.2f})")
+
+
+def added_by_team_head(
+    labels: Sequence[str], team: Mapping[str, float], bars: Mapping[str, float], urgent: float | None,
+    rules: RuleResult,
+) -> list[str]:
+    """The labels the team's label head adds (classifiers/urgency_head.py `fit_labels`): those the public corpus
+    has no rows for (a toddler shut in a car in the heat, a child at an open window), where its score is over its
+    bar, the label's own words are not explained away, and the urgency head reads a need too: alone it reads
+    child protection into every parent's question that gives a child's age ("my son is 10 and keeps asking for a
+    phone": 0.91). It labels; paging is decided as for any label."""
+    if urgent is None or urgent < TEAM_LABEL_URGENT:
+        return []
+    return [
+        lb for lb, score in team.items()
+        if lb not in labels and score >= bars.get(lb, NO_BAR) and not rules.muted(lb)
+    ]
 
 
 def hold_back_when_quiet(

@@ -6,6 +6,7 @@ from classifiers.rules import Hit, RuleResult
 from classifiers.urgency import (
     QUIET_HEAD,
     SURE_HEAD,
+    added_by_team_head,
     child_at_risk,
     decide,
     hold_back_when_quiet,
@@ -343,3 +344,18 @@ def test_the_quiet_head_never_holds_back_a_named_child_in_a_child_protection_mat
     assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(child, minor=True))[0] == "P2"
     assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(child))[0] == "P3"  # no child named
     assert hold_back_when_quiet("P2", (), 0.001, 0.03, rules(minor=True))[0] == "P3"  # a child, no such words
+
+
+def test_the_team_label_head_adds_a_label_only_where_the_urgency_head_reads_a_need() -> None:
+    """A toddler shut in a car: child protection from the team's head (0.97 over its 0.88), the urgency head at
+    0.9. A parent's question giving a child's age scores as high on the team's head, but the urgency head reads
+    no need; a label already there, under its bar, or whose own words are negated is not added."""
+    bars = {"child_protection": 0.88, "imminent_danger": 0.89}
+    team = {"child_protection": 0.97, "imminent_danger": 0.5}
+    assert added_by_team_head(["imminent_danger"], team, bars, 0.9, rules()) == ["child_protection"]
+    assert added_by_team_head([], team, bars, 0.2, rules()) == []  # "my son is 10 and wants a phone"
+    assert added_by_team_head([], team, bars, None, rules()) == []  # lexicon only: no heads
+    assert added_by_team_head(["child_protection"], team, bars, 0.9, rules()) == []
+    assert added_by_team_head([], team, {}, 0.9, rules()) == []  # no bar: an older head file
+    denied = Hit("child_protection", 0, 4, "x", "lexicon:child_protection/en", True, "negation")
+    assert added_by_team_head([], team, bars, 0.9, rules(denied)) == []

@@ -185,7 +185,7 @@ def test_the_team_label_head_labels_what_the_public_corpus_has_no_rows_for(
     """A toddler shut in a car outside a co-op: the lists and the label model read imminent danger; the team's
     label head adds child protection, with its evidence; with its bars out of reach it adds nothing. A parent's
     everyday question giving a child's age it labels only without the urgency head beside it."""
-    import classifiers.pipeline as pipeline
+    import classifiers.urgency as urgency
 
     head = classifier.model.urgency if classifier.model else None
     if head is None or not head.label_names:
@@ -199,7 +199,7 @@ def test_the_team_label_head_labels_what_the_public_corpus_has_no_rows_for(
     assert any(e.source == "model:team" and e.label == "child_protection" for e in res.evidence)
     question = "my son is 10 and he keeps asking for a new phone"
     assert classifier.classify(question).labels == ()  # the urgency head reads no need
-    monkeypatch.setattr(pipeline, "TEAM_LABEL_URGENT", 0.0)
+    monkeypatch.setattr(urgency, "TEAM_LABEL_URGENT", 0.0)
     assert "child_protection" in classifier.classify(question).labels  # the team head alone would label it
     monkeypatch.setattr(head, "label_thresholds", {lb: 1.01 for lb in head.label_names})
     assert "child_protection" not in classifier.classify(car).labels
