@@ -24,8 +24,9 @@ TEAM_SETS_DIR = REPO_ROOT / "bench" / "data"
 # is measure-only the moment its file exists (no list to forget to extend).
 FIRST_FRESH_PROBE = 26
 # The urgency heads (urgency_head.py) learn from the team's rows alone, so they take every batch up to probe123
-# (up to probe99 until the thirteenth session, 2026-12-02); probe124 on stays measure-only for them. The label model keeps its line at 26: adding the team's sets to it
-# cost holdout precision (domestic violence 0.45 -> 0.30, 2026-11-30) for recall the heads now give.
+# (up to probe99 until the thirteenth session, 2026-12-02); probe124 on stays measure-only for them. The label
+# model keeps its line at 26: adding the team's sets to it cost holdout precision (domestic violence 0.45 -> 0.30,
+# 2026-11-30) for recall the heads now give.
 URGENCY_FIRST_FRESH_PROBE = 124
 _PROBE = re.compile(r"ministry_probe(\d+)")
 REGRESSION_SAMPLE = REPO_ROOT / "tests" / "classifiers" / "data" / "regression.jsonl"
