@@ -27,6 +27,7 @@ from classifiers.urgency import (
     URGENCY_HEAD,
     added_by_team_head,
     child_at_risk,
+    danger_of_a_p1,
     decide,
     hold_back_when_quiet,
     promote,
@@ -295,6 +296,12 @@ class Classifier:
             urgency, reasons = hold_back_when_quiet(urgency, reasons, urgent, self.model.quiet_bar, rules)
             if urgency != paged:
                 evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"quiet, score {urgent:.3f}"))
+        if team and danger_of_a_p1(urgency, ordered, team):
+            ordered = tuple(lb for lb in LABELS if lb in ordered or lb == "imminent_danger")
+            scores["imminent_danger"] = max(scores["imminent_danger"], round(team["imminent_danger"], 4))
+            evidence.append(
+                Evidence(0, len(text), "imminent_danger", "model:team", f"P1, score {team['imminent_danger']:.2f}")
+            )
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(

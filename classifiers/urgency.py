@@ -360,6 +360,22 @@ def added_by_team_head(
     ]
 
 
+def danger_of_a_p1(urgency: str, labels: Sequence[str], team: Mapping[str, float]) -> bool:
+    """Whether a message paged P1 is also labelled imminent danger.
+
+    Why: P1 is a life at risk now, and in the team's own labelling 97% of P1 messages carry imminent_danger
+    (1,148 of 1,189 in probe26..123: a beating under way, pills taken, a child shut in a car), where the lists and
+    the label model often name only the abuse or the act. Not every P1: the P1 head also makes P1 of a third of
+    the team's P2 messages (urgency_head.LIFE_BUDGET), of which the team labels 4% imminent danger; so only where
+    the team's label head reads imminent danger at TEAM_LABEL_URGENT or more. Out of fold on probe26..123 through
+    the pipeline: imminent_danger recall 958 -> 1,080 of 1,176, wrong labels 232 -> 414 (every P1: 1,097 for 578).
+    The label decides the team paged (triage.cases.LABEL_ORDER): a P1 goes to whoever answers for danger now."""
+    return (
+        urgency == "P1" and "imminent_danger" not in labels
+        and team.get("imminent_danger", 0.0) >= TEAM_LABEL_URGENT
+    )
+
+
 def hold_back_when_quiet(
     urgency: str, reasons: tuple[str, ...], urgent: float | None, quiet_bar: float, rules: RuleResult
 ) -> tuple[str, tuple[str, ...]]:

@@ -8,6 +8,7 @@ from classifiers.urgency import (
     SURE_HEAD,
     added_by_team_head,
     child_at_risk,
+    danger_of_a_p1,
     decide,
     hold_back_when_quiet,
     promote,
@@ -360,3 +361,13 @@ def test_the_team_label_head_adds_a_label_only_where_the_urgency_head_reads_a_ne
     assert added_by_team_head([], team, {}, 0.9, rules()) == []  # no bar: an older head file
     denied = Hit("child_protection", 0, 4, "x", "lexicon:child_protection/en", True, "negation")
     assert added_by_team_head([], team, bars, 0.9, rules(denied)) == []
+
+
+def test_a_p1_the_team_head_reads_as_danger_is_labelled_imminent_danger() -> None:
+    """A beating under way paged P1 on the abuse words alone: the team labels it imminent danger too. Not a P2,
+    nor a P1 the team's label head reads no danger in (a P2 the P1 head promoted), nor one already labelled."""
+    assert danger_of_a_p1("P1", ("domestic_violence",), {"imminent_danger": 0.8})
+    assert not danger_of_a_p1("P2", ("domestic_violence",), {"imminent_danger": 0.8})
+    assert not danger_of_a_p1("P1", ("domestic_violence",), {"imminent_danger": 0.3})
+    assert not danger_of_a_p1("P1", ("domestic_violence", "imminent_danger"), {"imminent_danger": 0.8})
+    assert not danger_of_a_p1("P1", ("domestic_violence",), {})  # lexicon only: no heads

