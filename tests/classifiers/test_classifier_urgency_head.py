@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from classifiers import Classifier
+from classifiers.model import MODEL_DIR
 from classifiers.urgency_head import LABEL_BUDGET, LIFE_BUDGET, SURE_BUDGET, URGENT_BUDGET, fit, fit_labels, fit_life
 
 
@@ -213,10 +216,6 @@ def test_the_team_label_head_labels_what_the_public_corpus_has_no_rows_for(
 def test_the_committed_urgency_bar_was_fitted_at_the_budget_in_the_code(classifier: Classifier) -> None:
     """The budget is a decision recorded in code (URGENT_BUDGET); the bar in the model file must be the one a refit
     at that budget wrote, or the code and the model disagree about how often the head pages."""
-    import json
-
-    from classifiers.model import MODEL_DIR
-
     facts = json.loads((MODEL_DIR / "model.json").read_text(encoding="utf-8"))["urgency_head"]
     assert facts["budget"] == URGENT_BUDGET and facts["sure_budget"] == SURE_BUDGET
     head = classifier.model.urgency if classifier.model else None
