@@ -351,6 +351,13 @@ class RuleLayer:
         nor, boundaries, result.narrator, norm_text = doc.user_data[_WALK]
         for i in nor:
             cue_tokens.setdefault("negation", []).append((i, i + 1))
+        # "afraid he will be punished more if the parents find out I reported": "reported" after the writer's own
+        # "I" or "we" is the writer's act, not a news report about others; as news it muted a teacher's account of
+        # a pupil's burn marks (batch 139).
+        if "news" in cue_tokens:
+            cue_tokens["news"] = [(s, e) for s, e in cue_tokens["news"] if not _writer_reported(doc, s)]
+            if not cue_tokens["news"]:
+                del cue_tokens["news"]
         # A "now" inside a past or recovery phrase ("والحين الحمدلله احسن", "الحين بخير") says the harm is over;
         # inside a news phrase ("والشرطه تقبض عليه") it is the reporter's police, not a call for them.
         frames = cue_tokens.get("past", []) + cue_tokens.get("news", [])
@@ -598,6 +605,22 @@ def _drop_urgent_after_relative(result: RuleResult, text: str) -> None:
 
 
 _RELATIVE = frozenset({"اللي", "الي", "اللى", "illi", "elli", "illy", "elly", "ili", "eli", "lli"})
+
+
+def _writer_reported(doc: Any, start: int) -> bool:
+    """The news cue at token `start` is "reported" or "report" said by the writer: "I reported", "we have
+    reported", "I'll report" ("reported" after anyone else, or "reportedly", stays news)."""
+    if doc[start].lower_ not in _REPORT:
+        return False
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before and before[-1] in _AUX:
+        before = before[:-1]
+    return bool(before) and before[-1] in _WRITER
+
+
+_REPORT = frozenset({"reported", "report", "reports"})
+_WRITER = frozenset({"i", "we"})
+_AUX = frozenset({"have", "had", "already", "just", "'ve", "'ll", "will", "'d"})
 
 
 def _keep_cue_spans(result: RuleResult, cue: str, keep: Callable[[int, int], bool]) -> None:

@@ -912,3 +912,14 @@ def test_a_farewell_is_self_harm_and_pages_only_with_more(lexicon_only: Classifi
 def test_what_batches_102_105_missed(lexicon_only: Classifier, text: str, label: str, urgency: str) -> None:
     labels, got = labels_and_urgency(lexicon_only, text)
     assert label in labels and got == urgency
+
+
+def test_what_the_writer_reported_is_no_news(lexicon_only: Classifier) -> None:
+    """A teacher afraid the parents will find out "I reported": the writer's act, not a report about others; the
+    child-protection words stay the teacher's account. Anyone else's "reported" is still news."""
+    own = "a boy in my class has round burn marks on his arm, he will be punished if his parents find out I reported"
+    hits = [h for h in lexicon_only.rules.run(own).hits if h.label == "child_protection"]
+    assert hits and not any(h.muted_by for h in hits)
+    assert lexicon_only.rules.run("we have reported the school").cues.get("news") is None
+    news = "it was reported that a boy had round burn marks on his arm"
+    assert any(h.muted_by == "news" for h in lexicon_only.rules.run(news).hits if h.label == "child_protection")
