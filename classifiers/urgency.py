@@ -41,6 +41,8 @@ DRILL = "drill: an exercise or drill, nobody said to be in danger"
 SURE_HEAD = "urgency head, sure"
 # The urgency head's reading the team's label head needs beside it (`added_by_team_head`).
 TEAM_LABEL_URGENT = 0.5
+# The team label head's imminent-danger reading that makes a P1 imminent danger (`danger_of_a_p1`).
+P1_DANGER_BAR = 0.5
 QUIET_HEAD = "urgency head, quiet"
 
 
@@ -367,12 +369,12 @@ def danger_of_a_p1(urgency: str, labels: Sequence[str], team: Mapping[str, float
     (1,148 of 1,189 in probe26..123: a beating under way, pills taken, a child shut in a car), where the lists and
     the label model often name only the abuse or the act. Not every P1: the P1 head also makes P1 of a third of
     the team's P2 messages (urgency_head.LIFE_BUDGET), of which the team labels 4% imminent danger; so only where
-    the team's label head reads imminent danger at TEAM_LABEL_URGENT or more. Out of fold on probe26..123 through
+    the team's label head reads imminent danger at P1_DANGER_BAR or more. Out of fold on probe26..123 through
     the pipeline: imminent_danger recall 958 -> 1,080 of 1,176, wrong labels 232 -> 414 (every P1: 1,097 for 578).
     The label decides the team paged (triage.cases.LABEL_ORDER): a P1 goes to whoever answers for danger now."""
     return (
         urgency == "P1" and "imminent_danger" not in labels
-        and team.get("imminent_danger", 0.0) >= TEAM_LABEL_URGENT
+        and team.get("imminent_danger", 0.0) >= P1_DANGER_BAR
     )
 
 

@@ -241,6 +241,6 @@ def test_a_p1_beating_is_also_labelled_imminent_danger(classifier: Classifier, m
     res = classifier.classify(text)
     assert res.urgency == "P1" and "imminent_danger" in res.labels
     assert any(e.source == "model:team" and e.reason.startswith("P1") for e in res.evidence)
-    monkeypatch.setattr(urgency, "TEAM_LABEL_URGENT", 1.01)
+    monkeypatch.setattr(urgency, "P1_DANGER_BAR", 1.01)
     res = classifier.classify(text)
     assert res.urgency == "P1" and "imminent_danger" not in res.labels
