@@ -608,9 +608,9 @@ _RELATIVE = frozenset({"اللي", "الي", "اللى", "illi", "elli", "illy",
 
 
 def _writer_reported(doc: Any, start: int) -> bool:
-    """The news cue at token `start` is "reported" or "report" said by the writer: "I reported", "we have
-    reported", "I'll report" ("reported" after anyone else, or "reportedly", stays news)."""
-    if doc[start].lower_ not in _REPORT:
+    """The news cue at token `start` is "reported" said by the writer: "I reported", "we have reported"
+    ("reported" after anyone else, or "reportedly", stays news)."""
+    if doc[start].lower_ != "reported":
         return False
     before = [t.lower_ for t in doc[max(0, start - 2) : start]]
     if before and before[-1] in _AUX:
@@ -618,9 +618,8 @@ def _writer_reported(doc: Any, start: int) -> bool:
     return bool(before) and before[-1] in _WRITER
 
 
-_REPORT = frozenset({"reported", "report", "reports"})
 _WRITER = frozenset({"i", "we"})
-_AUX = frozenset({"have", "had", "already", "just", "'ve", "'ll", "will", "'d"})
+_AUX = frozenset({"have", "had", "already", "just", "'ve", "'d"})
 
 
 def _keep_cue_spans(result: RuleResult, cue: str, keep: Callable[[int, int], bool]) -> None:
