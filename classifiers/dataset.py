@@ -23,11 +23,12 @@ TEAM_SETS_DIR = REPO_ROOT / "bench" / "data"
 # ministry_probe26 and every later batch were written after the committed label model was trained: a new batch
 # is measure-only the moment its file exists (no list to forget to extend).
 FIRST_FRESH_PROBE = 26
-# The urgency heads (urgency_head.py) learn from the team's rows alone, so they take every batch up to probe123
-# (up to probe99 until the thirteenth session, 2026-12-02); probe124 on stays measure-only for them. The label
-# model keeps its line at 26: adding the team's sets to it cost holdout precision (domestic violence 0.45 -> 0.30,
-# 2026-11-30) for recall the heads now give.
-URGENCY_FIRST_FRESH_PROBE = 124
+# The urgency heads (urgency_head.py) learn from the team's rows alone, so they take every batch up to probe135
+# (up to probe99 until the thirteenth session, up to probe123 until the fourteenth, both 2026-12-02); probe136 on
+# stays measure-only for them. The label model keeps its line at 26: adding the team's sets to it cost holdout
+# precision (domestic violence 0.45 -> 0.30, 2026-11-30), and a retrain on probe26..123 (2026-12-02, classifiers/
+# README.md "Batches 142-145") broke the regression sample's hard negatives.
+URGENCY_FIRST_FRESH_PROBE = 136
 _PROBE = re.compile(r"ministry_probe(\d+)")
 REGRESSION_SAMPLE = REPO_ROOT / "tests" / "classifiers" / "data" / "regression.jsonl"
 # Per (source, label set) cap: keeps training to minutes; 50k disaster tweets do not drown the rest.

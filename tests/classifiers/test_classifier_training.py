@@ -58,7 +58,7 @@ def test_training_reads_the_team_sets_but_never_a_measure_only_set_or_the_regres
 
 
 
-def test_the_urgency_heads_read_the_team_batches_up_to_probe99_but_never_a_later_one() -> None:
+def test_the_urgency_heads_read_the_team_batches_before_their_line_but_never_a_later_one() -> None:
     """The heads learn from the team's rows alone and take every batch before URGENCY_FIRST_FRESH_PROBE; the
     held-back set and the batches from it on stay measure-only for them, as the regression sample does."""
     from classifiers.dataset import (
