@@ -130,6 +130,12 @@ class ArabiziEntry:
     topic: bool = False
     first_person: bool = True
     derived: bool = False
+    # A hand-written entry whose skeleton is under MIN_SKELETON letters ("seil": "sl") shares it with everyday
+    # words ("so2al", a question): it matches only where the Latin word is spelt as the entry is.
+    literal: str = ""
+
+
+MIN_SKELETON = 3
 
 
 @dataclass
@@ -244,9 +250,15 @@ class RuleLayer:
             for entry in read_list(lexicon_dir / f"{label}.arabizi.txt"):
                 topic = entry.startswith("~")  # a topic word, as in the other lists
                 entry = entry.removeprefix("~").strip()
+                exact = entry.startswith("=")  # "=bantahy": spelt as written ("bintah", his daughter, shares it)
+                entry = entry.removeprefix("=").strip()
                 skel = arabizi_skeleton(entry).text
                 has_digit = any(c.isdigit() for c in skel)
-                self.arabizi.append(ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit, topic))
+                letters = len(skel.removeprefix("al ").replace(" ", ""))
+                literal = entry.lower() if exact or letters < MIN_SKELETON else ""
+                self.arabizi.append(
+                    ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit, topic, literal=literal)
+                )
                 first = _SKELETON_WORD.match(skel)
                 if has_digit:  # "": no whole first word, always tried
                     self.arabizi_digit_first.setdefault(first.group() if first else "", []).append(
@@ -440,6 +452,10 @@ class RuleLayer:
         # is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet).
         _drop_cues_inside(result, "service", [h for h in result.hits if not h.topic])
         _drop_cues_inside(result, "news", [h for h in result.hits if not h.muted_by])
+        # "nothing happening right now": a "now" inside a denial says the danger is not now
+        denials = result.cues.get("denial", [])
+        for cue in ("urgent", "today"):
+            _keep_cue_spans(result, cue, lambda s, e: not any(ds <= s and e <= de for ds, de in denials))
         return result
 
     def _arabizi(self, text: str, result: RuleResult) -> None:
@@ -470,25 +486,29 @@ class RuleLayer:
                 start, end = skel.span(m.start(), m.end())
                 while end < len(text) and text[end].isalnum():
                     end += 1  # the skeleton drops a final vowel; show the whole word
+                if item.literal and " ".join(text[start:end].lower().split()) != item.literal:
+                    continue
                 if any(label == s[0] and s[1] == end for s in seen):
                     continue
                 seen.add((label, end))
                 muted = ""
                 literal = any(start <= s and e <= end for s, e in result.cues.get("literal", []))
                 before = skel.text[max(0, m.start() - 12) : m.start()].split()
-                # ma / mish / mob / mo / not, right before or one word before ("ma fakart a2thi nafsi"); not the
-                # "ma" of "kil ma" (whenever: "kil ma yesker yedrubna"), as "كل ما" in _NOT_NEGATION_BEFORE
+                # ma / mish / mob / mo / not / mafi (there is no: "mafi 7ariq"), right before or one word before
+                # ("ma fakart a2thi nafsi"); not the "ma" of "kil ma" (whenever: "kil ma yesker yedrubna"), as
+                # "كل ما" in _NOT_NEGATION_BEFORE
                 n = len(before)
                 if any(
-                    before[i] in ("m", "m$", "mb", "mw", "nt") and not (i > 0 and before[i - 1] == "kl")
+                    before[i] in ("m", "m$", "mb", "mw", "nt", "mf", "mf$") and not (i > 0 and before[i - 1] == "kl")
                     for i in range(max(0, n - 2), n)
                 ):
                     muted = "negation"
                 elif label in ("self_harm", "imminent_danger") and not literal and (
                     _near_cue(result, "hyperbole", start, end)  # "abi amoot mn el 7ar": heat beside the wish
                     # as in Arabic script, laughter and an everyday subject anywhere make the wish a joke
-                    # ("el boss el akheer fe el game dammarni 😂 ... bant7ar")
-                    or (result.has("laugh") and result.has("hyperbole"))
+                    # ("el boss el akheer fe el game dammarni 😂 ... bant7ar"), as does a series or a song
+                    # ("el 7al9a mn el mosalsal thab7tni ... ana mayta")
+                    or ((result.has("laugh") or result.has("quote")) and result.has("hyperbole"))
                 ):
                     muted = "hyperbole"
                 # "ana", "ani", "ena" (I) all have the skeleton "an"; a lone "a" is also English "a" and "I"

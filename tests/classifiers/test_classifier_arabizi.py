@@ -144,3 +144,30 @@ def test_the_article_after_bi_may_stand_apart() -> None:
     """"bel bir" is بالبير written as two words."""
     assert matches("واقع بالبير", "wa2e3 bel bir")
     assert matches("واقع بالبير", "wa2e3 belbir")
+
+
+def test_a_short_skeleton_entry_matches_only_as_spelt(lexicon_only: Classifier) -> None:
+    """"seil" (flood) has the skeleton "sl", which "so2al" (a question) shares: it counts only spelt as written."""
+    assert lexicon_only.rules.run("ya jama3a el seil dakhal el bait w el 3yal fog el sat7").active("disaster")
+    asked = lexicon_only.rules.run("el gym embare7 mawetni, bas so2al: el nady fih mawa3eed lel setat?")
+    assert not asked.hits
+
+
+def test_an_entry_marked_exact_does_not_match_words_sharing_its_skeleton(lexicon_only: Classifier) -> None:
+    """"=bantahy" (I'll end it) is also the skeleton of "bintah" (his daughter)."""
+    assert lexicon_only.rules.run("5la9 ana ta3bt, bantahy el lela").active("self_harm")
+    assert not lexicon_only.rules.run("hwa yingith bintah mn el ba7ar").hits
+
+
+def test_mafi_before_an_arabizi_match_negates_it(lexicon_only: Classifier) -> None:
+    hit = lexicon_only.rules.run("la la mafi 7ariq, kan bas dukhan mn el shawaya").hits
+    assert hit and all(h.muted_by == "negation" for h in hit)
+    assert lexicon_only.rules.run("fi 7ariq fi el 3imara w ummi ma tigdar tinzil").active("disaster")
+
+
+def test_a_series_and_a_figure_of_speech_make_an_arabizi_wish_no_disclosure(lexicon_only: Classifier) -> None:
+    """As laughter does: "the episode slaughtered me ... I'm dead from crying" is about a series."""
+    text = "el7al9a ams mn el mosalsal thab7tni 😭 ana mayta mn el bcha, bantahy mn el 7uzn"
+    res = lexicon_only.rules.run(text)
+    assert res.has("quote") and res.has("hyperbole")
+    assert res.muted("self_harm") and not res.active("self_harm")
