@@ -923,3 +923,25 @@ def test_what_the_writer_reported_is_no_news(lexicon_only: Classifier) -> None:
     assert lexicon_only.rules.run("we have reported the school").cues.get("news") is None
     news = "it was reported that a boy had round burn marks on his arm"
     assert any(h.muted_by == "news" for h in lexicon_only.rules.run(news).hits if h.label == "child_protection")
+
+
+def test_a_now_inside_a_denial_is_no_now(lexicon_only: Classifier) -> None:
+    asked = lexicon_only.rules.run("How do I report a neighbour? Nothing happening right now, she just looks thin.")
+    assert asked.has("denial") and not asked.has("urgent")
+    assert lexicon_only.rules.run("he is hitting her right now, nothing I can do").has("urgent")
+
+
+def test_a_small_child_inside_a_shut_car_with_words_between(lexicon_only: Classifier) -> None:
+    car = "فيه طفل تقريبا سنتين داخل سيارة كامري بيضاء مقفلة والمكينة طافية"
+    assert lexicon_only.rules.run(car).active("imminent_danger")
+    keys = "ولدي نسى المفتاح داخل السيارة المقفلة، كيف نفتحها؟"
+    assert not lexicon_only.rules.run(keys).active("imminent_danger")
+
+
+def test_a_subject_in_construct_makes_a_killing_idiom_a_figure_of_speech(lexicon_only: Classifier) -> None:
+    res = lexicon_only.rules.run("تطبيق الوزارة بيذبحني، ثلاث أيام وأنا أحاول أسجل")
+    assert res.muted("imminent_danger") and not res.active("imminent_danger")
+
+
+def test_workers_english_drink_for_taking_pills(lexicon_only: Classifier) -> None:
+    assert lexicon_only.rules.run("i already drink all the tablets from madam cabinet").active("self_harm")
