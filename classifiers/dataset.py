@@ -27,7 +27,7 @@ FIRST_FRESH_PROBE = 26
 # (up to probe99 until the thirteenth session, up to probe123 until the fourteenth, both 2026-12-02); probe136 on
 # stays measure-only for them. The label model keeps its line at 26: adding the team's sets to it cost holdout
 # precision (domestic violence 0.45 -> 0.30, 2026-11-30), and a retrain on probe26..123 (2026-12-02, classifiers/
-# README.md "Batches 142-145") broke the regression sample's hard negatives.
+# README.md "Batches 142-149") broke the regression sample's hard negatives.
 URGENCY_FIRST_FRESH_PROBE = 136
 _PROBE = re.compile(r"ministry_probe(\d+)")
 REGRESSION_SAMPLE = REPO_ROOT / "tests" / "classifiers" / "data" / "regression.jsonl"

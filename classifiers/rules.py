@@ -131,8 +131,8 @@ class ArabiziEntry:
     first_person: bool = True
     derived: bool = False
     # A hand-written entry whose skeleton is under MIN_SKELETON letters ("seil": "sl") shares it with everyday
-    # words ("so2al", a question): it matches only where the Latin word is spelt as the entry is.
-    literal: str = ""
+    # words ("so2al", a question): it matches only where the Latin words are spelt as `spelt` (lower case).
+    spelt: str = ""
 
 
 MIN_SKELETON = 3
@@ -255,9 +255,9 @@ class RuleLayer:
                 skel = arabizi_skeleton(entry).text
                 has_digit = any(c.isdigit() for c in skel)
                 letters = len(skel.removeprefix("al ").replace(" ", ""))
-                literal = entry.lower() if exact or letters < MIN_SKELETON else ""
+                spelt = entry.lower() if exact or letters < MIN_SKELETON else ""
                 self.arabizi.append(
-                    ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit, topic, literal=literal)
+                    ArabiziEntry(label, arabizi.skeleton_pattern(entry), entry, has_digit, topic, spelt=spelt)
                 )
                 first = _SKELETON_WORD.match(skel)
                 if has_digit:  # "": no whole first word, always tried
@@ -486,7 +486,7 @@ class RuleLayer:
                 start, end = skel.span(m.start(), m.end())
                 while end < len(text) and text[end].isalnum():
                     end += 1  # the skeleton drops a final vowel; show the whole word
-                if item.literal and " ".join(text[start:end].lower().split()) != item.literal:
+                if item.spelt and " ".join(text[start:end].lower().split()) != item.spelt:
                     continue
                 if any(label == s[0] and s[1] == end for s in seen):
                     continue
