@@ -32,7 +32,7 @@ LANGS = ("ar", "en")
 CUES = (
     "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
     "fear", "act", "family", "employer", "bystander", "shelter", "literal", "knowing", "ongoing", "today",
-    "soon", "denial", "helpless", "drill", "exposed",
+    "soon", "denial", "helpless", "drill", "exposed", "calm",
 )
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.
@@ -452,10 +452,10 @@ class RuleLayer:
         # is a news word ("تعرفت عليه بالسناب": met him on Snapchat is no retweet).
         _drop_cues_inside(result, "service", [h for h in result.hits if not h.topic])
         _drop_cues_inside(result, "news", [h for h in result.hits if not h.muted_by])
-        # "nothing happening right now": a "now" inside a denial says the danger is not now
-        denials = result.cues.get("denial", [])
+        # "nothing happening right now": a "now" inside a calm phrase says the danger is not now
+        calm = result.cues.get("calm", [])
         for cue in ("urgent", "today"):
-            _keep_cue_spans(result, cue, lambda s, e: not any(ds <= s and e <= de for ds, de in denials))
+            _keep_cue_spans(result, cue, lambda s, e: not any(cs <= s and e <= ce for cs, ce in calm))
         return result
 
     def _arabizi(self, text: str, result: RuleResult) -> None:
