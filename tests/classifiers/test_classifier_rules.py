@@ -945,3 +945,4 @@ def test_a_subject_in_construct_makes_a_killing_idiom_a_figure_of_speech(lexicon
 
 def test_workers_english_drink_for_taking_pills(lexicon_only: Classifier) -> None:
     assert lexicon_only.rules.run("i already drink all the tablets from madam cabinet").active("self_harm")
+    assert not lexicon_only.rules.run("i drink all my tablets every morning like doctor said").hits
