@@ -67,6 +67,12 @@ class UrgencyHead:
                 if self.label_names
                 else {}
             )
+            # under it a label only the label model gave is taken off (files before 2026-12-02 have none)
+            self.label_drop_thresholds: dict[str, float] = (
+                {lb: float(t) for lb, t in zip(self.label_names, npz["label_drop_thresholds"], strict=True)}
+                if "label_drop_thresholds" in npz
+                else {}
+            )
 
     def predict(self, emb: FloatArray) -> FloatArray:
         return sigmoid(emb @ self.coef + self.bias)
@@ -175,6 +181,10 @@ class TrainedModel:
     @property
     def team_label_bars(self) -> dict[str, float]:
         return self.urgency.label_thresholds if self.urgency is not None else {}
+
+    @property
+    def team_drop_bars(self) -> dict[str, float]:
+        return self.urgency.label_drop_thresholds if self.urgency is not None else {}
 
     @property
     def life_bar(self) -> float:

@@ -29,6 +29,7 @@ from classifiers.urgency import (
     child_at_risk,
     danger_of_a_p1,
     decide,
+    dropped_by_team_head,
     hold_back_when_quiet,
     promote,
     raise_by_heads,
@@ -302,6 +303,13 @@ class Classifier:
             evidence.append(
                 Evidence(0, len(text), "imminent_danger", "model:team", f"P1, score {team['imminent_danger']:.2f}")
             )
+        if team and self.model is not None:
+            only_model = [lb for lb in ordered if all(e.source.startswith("model:") for e in evidence if e.label == lb)]
+            dropped = dropped_by_team_head(ordered, team, self.model.team_drop_bars, only_model)
+            if dropped:
+                ordered = tuple(lb for lb in ordered if lb not in dropped)
+                evidence = [e for e in evidence if e.label not in dropped]
+                reasons = (*reasons, *(f"{lb} left out: the team's label head reads {team[lb]:.2f}" for lb in dropped))
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(

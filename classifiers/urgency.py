@@ -44,6 +44,9 @@ TEAM_LABEL_URGENT = 0.5
 # The team label head's imminent-danger reading that makes a P1 imminent danger (`danger_of_a_p1`).
 P1_DANGER_BAR = 0.5
 QUIET_HEAD = "urgency head, quiet"
+# The labels the team's label head may take off (`dropped_by_team_head`). With disaster too, on probe136..143 (320
+# rows the heads never trained on): two true disaster labels lost (a sewage tank, a gas leak), one wrong one gone.
+SWAPPABLE = ("self_harm", "domestic_violence", "child_protection")
 
 
 def decide(
@@ -360,6 +363,25 @@ def added_by_team_head(
         lb for lb, score in team.items()
         if lb not in labels and score >= bars.get(lb, NO_BAR) and not rules.muted(lb)
     ]
+
+
+def dropped_by_team_head(
+    labels: Sequence[str], team: Mapping[str, float], bars: Mapping[str, float], only_model: Sequence[str]
+) -> list[str]:
+    """The labels the team's label head takes off: given by the label model alone (`only_model`: no list, cue or
+    rule named them), and read by the team's head under its drop bar, which all but a tenth of the team's
+    messages with that label pass out of fold (urgency_head.DROP_BUDGET). A label is only ever swapped, never
+    lost: at least one label stays; and only a label that says who harms whom (SWAPPABLE): imminent danger and
+    disaster say what is happening, and a gas leak or a sewage tank is often a disaster no list names.
+
+    Why: the label model learnt domestic violence from public posts of distress and reads it into a farewell, a
+    long benefit letter ending in saved pills, a father beating a child; such a case went to the
+    domestic-violence team (triage.cases.LABEL_ORDER). The urgency is decided before, with every label."""
+    drop = [
+        lb for lb in labels
+        if lb in SWAPPABLE and lb in only_model and team.get(lb, 1.0) < bars.get(lb, 0.0)
+    ]
+    return drop if len(drop) < len(labels) else []
 
 
 def danger_of_a_p1(urgency: str, labels: Sequence[str], team: Mapping[str, float]) -> bool:

@@ -45,6 +45,7 @@ from classifiers.dataset import (
 )
 from classifiers.embedder import EmbeddingCache, FloatArray
 from classifiers.model import URGENCY_HEAD_FILE
+from classifiers.result import LABELS
 
 log = logging.getLogger(__name__)
 # The share of quiet messages (team's and public, each) whose cross-validated score crosses the bar. The bar only
@@ -68,11 +69,16 @@ QUIET_BUDGET = 0.001
 # scores, P1 recall 847/913 at 0.2, 857 at 0.25, 862 at 0.3 (the first heads' 862, which never saw them), for P2
 # messages made P1 294/316/331 of 583. P1 recall comes first.
 LIFE_BUDGET = 0.3
-# The team's label head: the labels the public corpus has no rows for, read from the team's messages. A label is
-# added where the head's score crosses a bar that LABEL_BUDGET of the team's rows without that label cross out of
-# fold. It labels (a case is opened, queued); paging stays with the rules and the heads above.
-TEAM_LABELS = ("imminent_danger", "child_protection")
-LABEL_BUDGET = 0.02
+# The team's label head: every label, read from the team's messages, which follow the team's conventions (a
+# parent's beating of a child is child protection, not domestic violence; a farewell with pills saved is self-harm)
+# where the label model learnt from public posts. A label is added where the head's score crosses a bar that
+# LABEL_BUDGET of the team's rows without that label cross out of fold; a label only the label model gave is taken
+# off under a second bar, under which DROP_BUDGET of the team's rows with that label fall out of fold
+# (`urgency.dropped_by_team_head`). It labels (a case is opened, routed); paging stays with the rules and the
+# heads above. Until 2026-12-02 (a fifteenth session) only imminent danger and child protection, added only.
+TEAM_LABELS = LABELS
+LABEL_BUDGET = {label: 0.02 for label in LABELS} | {"self_harm": 0.05}
+DROP_BUDGET = 0.10
 LABEL_C = 4.0  # as the label model's e5 head (training.fit_e5_head)
 PUBLIC_QUIET_ROWS = 4000  # public messages with no label, as negatives: the head must not page on tweets either
 C = 16.0  # chosen by 5-fold recall at the budget on the team's rows (C=4: 0.26, 16: 0.42, 64: 0.43)
@@ -140,21 +146,29 @@ def fit_life(x: FloatArray, y: FloatArray, is_p2: FloatArray) -> dict[str, Any]:
     }
 
 
-def fit_labels(x: FloatArray, y: FloatArray, team: FloatArray) -> dict[str, Any]:
-    """One logistic head per column of `y` (TEAM_LABELS), on team and public rows; each bar on out-of-fold
-    scores of the team's rows without the label (LABEL_BUDGET)."""
-    k = y.shape[1]
-    coef = np.zeros((x.shape[1], k), dtype=np.float32)
-    bias = np.zeros(k, dtype=np.float32)
-    bars, recalls = [], []
-    for j in range(k):
+def fit_labels(
+    x: FloatArray, y: FloatArray, team: FloatArray, names: Sequence[str] = TEAM_LABELS
+) -> dict[str, Any]:
+    """One logistic head per column of `y` (the label `names`), on team and public rows; each bar on out-of-fold
+    scores of the team's rows without the label (LABEL_BUDGET); each drop bar on those of the team's rows with
+    it (DROP_BUDGET)."""
+    coef = np.zeros((x.shape[1], len(names)), dtype=np.float32)
+    bias = np.zeros(len(names), dtype=np.float32)
+    bars, drops, recalls, dropped = [], [], [], []
+    for j, label in enumerate(names):
         model, oof = fitted(x, y[:, j], c=LABEL_C)
         has = y[:, j] > 0
-        bar = float(np.quantile(oof[(team > 0) & ~has], 1.0 - LABEL_BUDGET))
+        bar = float(np.quantile(oof[(team > 0) & ~has], 1.0 - LABEL_BUDGET[label]))
+        drop = float(np.quantile(oof[(team > 0) & has], DROP_BUDGET))
         coef[:, j], bias[j] = model.coef_[0], model.intercept_[0]
         bars.append(round(bar, 4))
+        drops.append(round(drop, 4))
         recalls.append(round(float((oof[has] >= bar).mean()), 4))
-    return {"coef": coef, "bias": bias, "thresholds": np.array(bars, dtype=np.float32), "cv_recall": recalls}
+        dropped.append(round(float((oof[(team > 0) & ~has] < drop).mean()), 4))
+    return {
+        "coef": coef, "bias": bias, "thresholds": np.array(bars, dtype=np.float32), "cv_recall": recalls,
+        "drop_thresholds": np.array(drops, dtype=np.float32), "cv_share_of_others_under_drop": dropped,
+    }
 
 
 def train_urgency_head(
@@ -182,7 +196,7 @@ def train_urgency_head(
         quiet_threshold=head["quiet_threshold"],
         life_coef=life["coef"], life_bias=life["bias"], life_threshold=life["threshold"],
         label_names=np.array(TEAM_LABELS), label_coef=labels["coef"], label_bias=labels["bias"],
-        label_thresholds=labels["thresholds"],
+        label_thresholds=labels["thresholds"], label_drop_thresholds=labels["drop_thresholds"],
     )
     log.info("urgency head: bar %.3f, cross-validated recall at the bar %.3f", head["threshold"],
              head["cv_recall"])
@@ -207,10 +221,16 @@ def train_urgency_head(
         "team_p1_rows": int(sum(r.urgency == "P1" for r in team)),
         "team_p2_rows": int(sum(r.urgency == "P2" for r in team)),
         "team_labels": {
-            lb: {"threshold": round(float(labels["thresholds"][j]), 4), "cv_recall_at_budget": labels["cv_recall"][j]}
+            lb: {
+                "threshold": round(float(labels["thresholds"][j]), 4),
+                "cv_recall_at_budget": labels["cv_recall"][j],
+                "drop_threshold": round(float(labels["drop_thresholds"][j]), 4),
+                "cv_share_of_others_under_drop": labels["cv_share_of_others_under_drop"][j],
+            }
             for j, lb in enumerate(TEAM_LABELS)
         },
         "team_label_budget": LABEL_BUDGET,
+        "team_label_drop_budget": DROP_BUDGET,
     }
 
 

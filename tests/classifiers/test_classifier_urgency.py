@@ -10,6 +10,7 @@ from classifiers.urgency import (
     child_at_risk,
     danger_of_a_p1,
     decide,
+    dropped_by_team_head,
     hold_back_when_quiet,
     promote,
     raise_by_heads,
@@ -371,3 +372,17 @@ def test_a_p1_the_team_head_reads_as_danger_is_labelled_imminent_danger() -> Non
     assert not danger_of_a_p1("P1", ("domestic_violence",), {"imminent_danger": 0.3})
     assert not danger_of_a_p1("P1", ("domestic_violence", "imminent_danger"), {"imminent_danger": 0.8})
     assert not danger_of_a_p1("P1", ("domestic_violence",), {})  # lexicon only: no heads
+
+
+def test_the_team_head_swaps_a_label_only_the_label_model_gave() -> None:
+    """A farewell with saved pills the label model read as domestic violence: the team's head reads none, so the
+    label goes (self-harm stays). Never a label a list named, never the last label, never without a drop bar."""
+    team = {"self_harm": 0.9, "domestic_violence": 0.02}
+    bars = {"self_harm": 0.2, "domestic_violence": 0.1}
+    both = ("self_harm", "domestic_violence")
+    assert dropped_by_team_head(both, team, bars, ["domestic_violence"]) == ["domestic_violence"]
+    assert dropped_by_team_head(both, team, bars, []) == []  # a list named it
+    assert dropped_by_team_head(("domestic_violence",), team, bars, ["domestic_violence"]) == []  # the only label
+    assert dropped_by_team_head(both, team, {}, ["domestic_violence"]) == []  # an older head file: no drop bars
+    assert dropped_by_team_head(both, {"self_harm": 0.9, "domestic_violence": 0.5}, bars, both) == []
+    assert dropped_by_team_head(both, {"self_harm": 0.1, "domestic_violence": 0.05}, bars, both) == []  # not both

