@@ -136,6 +136,10 @@ class ArabiziEntry:
 
 
 MIN_SKELETON = 3
+# An entry ending in "me" (ني: تضربني, she hits me; or an Arabizi "taydrebni") matched on Latin text: its skeleton
+# ("t9rbn") drops the final vowel and so matches adverbs in "-an" ("ta9reeban", almost; "tadreeban", as a training);
+# the Latin word must end in a vowel: i, y or e, or the a of "-na" (us: "abooy ydig'na", he hits us).
+_ENDS_IN_ME = re.compile(r"(ني|n[iye]+)$")
 
 
 @dataclass
@@ -488,6 +492,8 @@ class RuleLayer:
                     end += 1  # the skeleton drops a final vowel; show the whole word
                 if item.spelt and " ".join(text[start:end].lower().split()) != item.spelt:
                     continue
+                if _ENDS_IN_ME.search(item.entry) and text[end - 1 : end].lower() not in "aiye":
+                    continue  # the skeleton drops the "-ni" of تضربني: "ta9reeban" (almost) is not "tedrobni"
                 if any(label == s[0] and s[1] == end for s in seen):
                     continue
                 seen.add((label, end))

@@ -171,3 +171,12 @@ def test_a_series_and_a_figure_of_speech_make_an_arabizi_wish_no_disclosure(lexi
     res = lexicon_only.rules.run(text)
     assert res.has("quote") and res.has("hyperbole")
     assert res.muted("self_harm") and not res.active("self_harm")
+
+
+def test_an_entry_ending_in_me_needs_the_vowel_of_me_or_us(lexicon_only: Classifier) -> None:
+    """تضربني (she hits me) read in Arabizi has the skeleton "t9rbn", which "ta9reeban" (almost) shares: a child shut
+    in a car "ta9reeban 3 snin" had been labelled domestic violence. "-ni", "-ny", "-nee" and "-na" (us) count."""
+    assert not lexicon_only.rules.run("fee ya7al ta9reeban 3 snin m9akkar 3aleh fe sayyara").active("domestic_violence")
+    assert not lexicon_only.rules.run("ya jama3a tadreeban el sob7 w ba3dain el dawam").hits
+    assert lexicon_only.rules.run("ya jama3a omi t9rbny bil 3asa kel yom").active("domestic_violence")
+    assert lexicon_only.rules.run("abooy kil yom ydig'na ana w e5wani").active("domestic_violence")
