@@ -934,8 +934,10 @@ def test_a_now_inside_a_denial_is_no_now(lexicon_only: Classifier) -> None:
 def test_a_small_child_inside_a_shut_car_with_words_between(lexicon_only: Classifier) -> None:
     car = "فيه طفل تقريبا سنتين داخل سيارة كامري بيضاء مقفلة والمكينة طافية"
     assert lexicon_only.rules.run(car).active("imminent_danger")
+    assert lexicon_only.rules.run(car).active("child_protection")  # a child left in danger
     keys = "ولدي نسى المفتاح داخل السيارة المقفلة، كيف نفتحها؟"
     assert not lexicon_only.rules.run(keys).active("imminent_danger")
+    assert not lexicon_only.rules.run(keys).active("child_protection")
 
 
 def test_a_subject_in_construct_makes_a_killing_idiom_a_figure_of_speech(lexicon_only: Classifier) -> None:
