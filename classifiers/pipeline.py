@@ -33,6 +33,7 @@ from classifiers.urgency import (
     hold_back_when_quiet,
     promote,
     raise_by_heads,
+    raise_by_team_label,
     raise_when_sure,
 )
 
@@ -288,6 +289,13 @@ class Classifier:
                     ordered = (max(LABELS, key=lambda lb: model_row[LABELS.index(lb)]),)
                 urgency, reasons = sure_urgency, sure_reasons
                 evidence.append(Evidence(0, len(text), ordered[0], "model:urgency", f"sure, score {urgent:.2f}"))
+        if team and self.model is not None:
+            queued = urgency
+            urgency, reasons = raise_by_team_label(
+                urgency, reasons, ordered, team, self.model.team_label_bars, urgent, rules
+            )
+            if urgency != queued:
+                evidence.append(Evidence(0, len(text), ordered[0], "model:team", f"urgent {urgent:.2f}"))
         unpromoted = urgency
         urgency, reasons = promote(urgency, reasons, life, self.model.life_bar if self.model else NO_BAR)
         if urgency != unpromoted:

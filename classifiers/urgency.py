@@ -44,6 +44,14 @@ TEAM_LABEL_URGENT = 0.5
 # The team label head's imminent-danger reading that makes a P1 imminent danger (`danger_of_a_p1`).
 P1_DANGER_BAR = 0.5
 QUIET_HEAD = "urgency head, quiet"
+# A P3 the team's label head reads well past its bar, beside the urgency head, pages P2 (`raise_by_team_label`).
+# Chosen on probe136..143 and the held-back set (376 rows the heads never trained on): of the messages not paged,
+# at margin 0.1 and urgency 0.5 two needing someone within hours and no P3 or quiet message; at 0.05 five, but
+# two of the regression sample's hard negatives paged (a letter left at a reception desk, self-harm 0.075 past
+# its bar; a custody question giving a girl's age, child protection 0.056 past); at margin 0 three quiet ones.
+TEAM_HEAD = "team label head"
+TEAM_RAISE_MARGIN = 0.1
+TEAM_RAISE_URGENT = 0.5
 # The labels the team's label head may take off (`dropped_by_team_head`). With disaster too, on probe136..143 (320
 # rows the heads never trained on): two true disaster labels lost (a sewage tank, a gas leak), one wrong one gone.
 SWAPPABLE = ("self_harm", "domestic_violence", "child_protection")
@@ -346,6 +354,34 @@ def raise_when_sure(
         # itself ("ابوي بيذبحني لو ما رتبت غرفتي"); an everyday subject elsewhere in the message (the heat) is not
         return urgency, reasons
     return "P2", (*reasons, f"{SURE_HEAD}: reads like the team's urgent messages ({urgent:.2f})")
+
+
+def raise_by_team_label(
+    urgency: str, reasons: tuple[str, ...], labels: Sequence[str], team: Mapping[str, float],
+    bars: Mapping[str, float], urgent: float | None, rules: RuleResult,
+) -> tuple[str, tuple[str, ...]]:
+    """A labelled message queued P3 pages P2 where the team's label head reads one of its labels well past its
+    bar (TEAM_RAISE_MARGIN) and the urgency head reads a need (TEAM_RAISE_URGENT), under the same guards as
+    `raise_when_sure`.
+
+    Why: a disclosure that is serious but not said in danger words ("saving my mum's pills in a sock, not
+    tonight"; a niece of 13 promised to a man of 38; a grooming chat a nanny found) gets a label from the label
+    model and a P3 from its paging bar, which public posts of distress set high; the urgency head alone reads it
+    under its bar. Both heads learnt from the team's messages, which say such a message needs someone within
+    hours. Disaster is left out: its team label reads a place, not a person at risk."""
+    if urgency != "P3" or urgent is None or urgent < TEAM_RAISE_URGENT:
+        return urgency, reasons
+    if _heads_misread(rules) or rules.has("denial") or rules.has("news") or rules.has("quote"):
+        return urgency, reasons
+    if any(h.muted_by for h in rules.hits):
+        return urgency, reasons
+    read = [
+        lb for lb in labels
+        if lb != "disaster" and team.get(lb, 0.0) >= bars.get(lb, NO_BAR) + TEAM_RAISE_MARGIN
+    ]
+    if not read:
+        return urgency, reasons
+    return "P2", (*reasons, f"{TEAM_HEAD}: {read[0]} reads like the team's urgent messages ({team[read[0]]:.2f})")
 
 
 def added_by_team_head(

@@ -14,6 +14,7 @@ from classifiers.urgency import (
     hold_back_when_quiet,
     promote,
     raise_by_heads,
+    raise_by_team_label,
     raise_when_sure,
 )
 
@@ -386,3 +387,23 @@ def test_the_team_head_swaps_a_label_only_the_label_model_gave() -> None:
     assert dropped_by_team_head(both, team, {}, ["domestic_violence"]) == []  # an older head file: no drop bars
     assert dropped_by_team_head(both, {"self_harm": 0.9, "domestic_violence": 0.5}, bars, both) == []
     assert dropped_by_team_head(both, {"self_harm": 0.1, "domestic_violence": 0.05}, bars, both) == []  # not both
+
+
+def test_a_p3_the_team_label_head_reads_well_past_its_bar_pages_p2() -> None:
+    """Pills saved in a sock "not tonight": labelled self-harm, queued P3 under the label model's paging bar; the
+    team's label head reads it well past its bar and the urgency head a need. Not under the margin, not without
+    the urgency head, not a disaster label, not what is over or explained away, never a P1 or P2 touched."""
+    bars = {"self_harm": 0.75, "disaster": 0.8}
+    team = {"self_harm": 0.9, "disaster": 0.95}
+    urgency, reasons = raise_by_team_label("P3", (), ("self_harm",), team, bars, 0.6, rules())
+    assert urgency == "P2" and reasons[-1].startswith("team label head: self_harm")
+    assert raise_by_team_label("P3", (), ("self_harm",), {"self_harm": 0.82}, bars, 0.6, rules())[0] == "P3"
+    assert raise_by_team_label("P3", (), ("self_harm",), team, bars, 0.3, rules())[0] == "P3"
+    assert raise_by_team_label("P3", (), ("self_harm",), team, bars, None, rules())[0] == "P3"
+    assert raise_by_team_label("P3", (), ("disaster",), team, bars, 0.9, rules())[0] == "P3"
+    assert raise_by_team_label("P3", (), ("self_harm",), team, {}, 0.9, rules())[0] == "P3"  # no bars
+    assert raise_by_team_label("P3", (), ("self_harm",), team, bars, 0.9, rules(past=True))[0] == "P3"
+    denied = Hit("self_harm", 0, 4, "x", "lexicon:self_harm/en", True, "negation")
+    assert raise_by_team_label("P3", (), ("self_harm",), team, bars, 0.9, rules(denied))[0] == "P3"
+    assert raise_by_team_label("none", (), (), team, bars, 0.9, rules())[0] == "none"
+    assert raise_by_team_label("P1", (), ("self_harm",), team, bars, 0.9, rules())[0] == "P1"
