@@ -32,7 +32,7 @@ LANGS = ("ar", "en")
 CUES = (
     "negation", "hyperbole", "news", "quote", "past", "service", "urgent", "plan", "minor",
     "fear", "act", "family", "employer", "bystander", "shelter", "literal", "knowing", "ongoing", "today",
-    "soon", "denial", "helpless", "drill", "exposed", "calm",
+    "soon", "denial", "helpless", "drill", "exposed", "calm", "unhurt",
 )
 # How far (in tokens) a cue reaches. Hyperbole only ever mutes the families that are used figuratively
 # ("killing me", "I want to die", floods of email); a beating is never a figure of speech.

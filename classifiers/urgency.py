@@ -177,7 +177,7 @@ def decide(
     caught = ("disaster" in labels and bool(rules.active("disaster"))) or (
         "imminent_danger" in labels and rules.has("exposed")
     )
-    stranded = caught and rules.has("helpless") and ours and not elsewhere
+    stranded = caught and rules.has("helpless") and ours and not elsewhere and not aftermath(rules)
     if reasons and (past or not (danger_now or stranded)):
         return "P3", tuple(reasons)
 
@@ -205,7 +205,7 @@ def decide(
                 return "P1", tuple(reasons)
             reasons.append(f"{label}: serious disclosure")
             return "P2", tuple(reasons)
-    if "disaster" in labels and now and _asks_for_rescue(rules):
+    if "disaster" in labels and now and _asks_for_rescue(rules) and not aftermath(rules):
         reasons.append("disaster: someone asks for rescue now")
         return "P1", tuple(reasons)
     if stranded:
@@ -253,7 +253,18 @@ def explained_away(rules: RuleResult) -> bool:
     """A context finding that accounts for the harm words: figurative, past, a service question, news or a quote,
     a bystander's donation or prayer, a drill, or a label's own words muted (negated, idiom)."""
     cues = ("hyperbole", "laugh", "past", "service", "news", "quote", "bystander")
-    return any(rules.has(c) for c in cues) or staged(rules) or any(h.muted_by for h in rules.hits)
+    return (
+        any(rules.has(c) for c in cues) or staged(rules) or aftermath(rules) or any(h.muted_by for h in rules.hits)
+    )
+
+
+def aftermath(rules: RuleResult) -> bool:
+    """Nobody was hurt ("الحمدلله محد تأذى", "no injuries") and no abuse or self-harm is named: a fire put out, a
+    wall fallen in last month's rain, told to ask for compensation or housing. The heads read the fire and the
+    damage as urgent; the lists' own danger words ("we are trapped") still page."""
+    return rules.has("unhurt") and not any(
+        rules.active(lb) for lb in ("self_harm", "domestic_violence", "child_protection")
+    )
 
 
 def staged(rules: RuleResult) -> bool:
@@ -480,5 +491,6 @@ def child_at_risk(urgency: str, child: float, urgent: float | None, rules: RuleR
 
 
 def _heads_misread(rules: RuleResult) -> bool:
-    """What the heads confuse with urgency: laughter, a bystander's prayer or thanks, a harm that is over, a drill."""
-    return rules.has("laugh") or rules.has("bystander") or _over(rules) or staged(rules)
+    """What the heads confuse with urgency: laughter, a bystander's prayer or thanks, a harm that is over, a drill,
+    a disaster nobody was hurt in."""
+    return rules.has("laugh") or rules.has("bystander") or _over(rules) or staged(rules) or aftermath(rules)

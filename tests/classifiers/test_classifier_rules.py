@@ -948,3 +948,10 @@ def test_a_subject_in_construct_makes_a_killing_idiom_a_figure_of_speech(lexicon
 def test_workers_english_drink_for_taking_pills(lexicon_only: Classifier) -> None:
     assert lexicon_only.rules.run("i already drink all the tablets from madam cabinet").active("self_harm")
     assert not lexicon_only.rules.run("i drink all my tablets every morning like doctor said").hits
+
+
+def test_nobody_hurt_is_a_cue_of_its_own(lexicon_only: Classifier) -> None:
+    text = "بيتنا تضرر من الأمطار الشهر اللي طاف وانهار جزء من السور، الحمدلله محد تأذى. كيف أقدم على التعويض؟"
+    assert lexicon_only.rules.run(text).has("unhurt")
+    assert lexicon_only.rules.run("Fire in our building last week, thank God no one was hurt").has("unhurt")
+    assert not lexicon_only.rules.run("the fire is on our floor and my mother is hurt").has("unhurt")

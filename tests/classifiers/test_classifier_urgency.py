@@ -407,3 +407,17 @@ def test_a_p3_the_team_label_head_reads_well_past_its_bar_pages_p2() -> None:
     assert raise_by_team_label("P3", (), ("self_harm",), team, bars, 0.9, rules(denied))[0] == "P3"
     assert raise_by_team_label("none", (), (), team, bars, 0.9, rules())[0] == "none"
     assert raise_by_team_label("P1", (), ("self_harm",), team, bars, 0.9, rules())[0] == "P1"
+
+
+def test_a_disaster_nobody_was_hurt_in_is_no_rescue() -> None:
+    """Last month's rain took down part of our wall, thank God nobody was hurt: our own house (a first-person
+    disaster word) and "now" no longer make a rescue; a danger the lists name still pages, as does abuse."""
+    damage = Hit("disaster", 0, 4, "x", "lexicon:disaster/ar", True)
+    assert decide(("disaster",), {}, rules(damage, urgent=True), PAGE)[0] == "P1"
+    assert decide(("disaster",), {}, rules(damage, urgent=True, unhurt=True), PAGE)[0] == "P3"
+    trapped = hit("imminent_danger")
+    assert decide(("imminent_danger", "disaster"), {}, rules(damage, trapped, unhurt=True), PAGE)[0] == "P1"
+    # the urgency head does not page it either
+    assert decide(("disaster",), {}, rules(damage, unhurt=True), PAGE, urgent=0.99, urgent_bar=0.9)[0] == "P3"
+    beaten = hit("domestic_violence")
+    assert decide(("domestic_violence", "disaster"), {}, rules(damage, beaten, unhurt=True), PAGE)[0] in ("P1", "P2")
