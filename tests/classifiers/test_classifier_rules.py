@@ -943,6 +943,8 @@ def test_a_small_child_inside_a_shut_car_with_words_between(lexicon_only: Classi
 def test_a_subject_in_construct_makes_a_killing_idiom_a_figure_of_speech(lexicon_only: Classifier) -> None:
     res = lexicon_only.rules.run("تطبيق الوزارة بيذبحني، ثلاث أيام وأنا أحاول أسجل")
     assert res.muted("imminent_danger") and not res.active("imminent_danger")
+    diet = lexicon_only.rules.run("الدايت هذا بيموتني، أسبوعين على سلطة بس")  # a diet, as the gym or an exam
+    assert diet.muted("imminent_danger") and not diet.active("imminent_danger")
 
 
 def test_workers_english_drink_for_taking_pills(lexicon_only: Classifier) -> None:
