@@ -180,3 +180,11 @@ def test_an_entry_ending_in_me_needs_the_vowel_of_me_or_us(lexicon_only: Classif
     assert not lexicon_only.rules.run("ya jama3a tadreeban el sob7 w ba3dain el dawam").hits
     assert lexicon_only.rules.run("ya jama3a omi t9rbny bil 3asa kel yom").active("domestic_violence")
     assert lexicon_only.rules.run("abooy kil yom ydig'na ana w e5wani").active("domestic_violence")
+
+
+def test_a_child_shut_in_a_car_in_gulf_arabizi(lexicon_only: Classifier) -> None:
+    """Child protection, whatever heat is told beside it; the writer's own keys locked in ("3alay") are not."""
+    car = lexicon_only.rules.run("fee bzr 9gheer m9akkar 3aleh fel sayyara w el shams 7arra")
+    assert car.active("child_protection")
+    keys = lexicon_only.rules.run("el bab msakkar 3alay fe sayyara w el mafta7 dakhil 😂")
+    assert not keys.active("child_protection")
