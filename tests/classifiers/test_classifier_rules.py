@@ -957,3 +957,9 @@ def test_nobody_hurt_is_a_cue_of_its_own(lexicon_only: Classifier) -> None:
     assert lexicon_only.rules.run(text).has("unhurt")
     assert lexicon_only.rules.run("Fire in our building last week, thank God no one was hurt").has("unhurt")
     assert not lexicon_only.rules.run("the fire is on our floor and my mother is hurt").has("unhurt")
+
+
+def test_a_man_asking_a_child_for_photos_in_the_present(lexicon_only: Classifier) -> None:
+    text = "ولد اختي عمره ١١ سنة واحد في لعبة يرسل له شحن ويطلب منه صور ويقول له لا تقولين لامج"
+    res = lexicon_only.rules.run(text)
+    assert res.active("child_protection") and res.has("minor")
