@@ -313,7 +313,8 @@ class Classifier:
             )
         if team and self.model is not None:
             only_model = [lb for lb in ordered if all(e.source.startswith("model:") for e in evidence if e.label == lb)]
-            dropped = dropped_by_team_head(ordered, team, self.model.team_drop_bars, only_model)
+            bars = self.model.team_drop_bars
+            dropped = dropped_by_team_head(ordered, team, bars, self.model.team_label_bars, only_model)
             if dropped:
                 ordered = tuple(lb for lb in ordered if lb not in dropped)
                 evidence = [e for e in evidence if e.label not in dropped]

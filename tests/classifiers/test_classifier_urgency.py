@@ -376,17 +376,22 @@ def test_a_p1_the_team_head_reads_as_danger_is_labelled_imminent_danger() -> Non
 
 
 def test_the_team_head_swaps_a_label_only_the_label_model_gave() -> None:
-    """A farewell with saved pills the label model read as domestic violence: the team's head reads none, so the
-    label goes (self-harm stays). Never a label a list named, never the last label, never without a drop bar."""
-    team = {"self_harm": 0.9, "domestic_violence": 0.02}
-    bars = {"self_harm": 0.2, "domestic_violence": 0.1}
+    """A farewell with saved pills the label model read as domestic violence: the team's head reads none, and
+    reads self-harm past its bar, so the label goes (self-harm stays). Never a label a list named, never without
+    another label the head reads, never without a drop bar, never imminent danger."""
+    team = {"self_harm": 0.9, "domestic_violence": 0.02, "imminent_danger": 0.1}
+    bars = {"self_harm": 0.2, "domestic_violence": 0.1, "imminent_danger": 0.5}
+    add = {"self_harm": 0.8, "domestic_violence": 0.8, "imminent_danger": 0.8}
     both = ("self_harm", "domestic_violence")
-    assert dropped_by_team_head(both, team, bars, ["domestic_violence"]) == ["domestic_violence"]
-    assert dropped_by_team_head(both, team, bars, []) == []  # a list named it
-    assert dropped_by_team_head(("domestic_violence",), team, bars, ["domestic_violence"]) == []  # the only label
-    assert dropped_by_team_head(both, team, {}, ["domestic_violence"]) == []  # an older head file: no drop bars
-    assert dropped_by_team_head(both, {"self_harm": 0.9, "domestic_violence": 0.5}, bars, both) == []
-    assert dropped_by_team_head(both, {"self_harm": 0.1, "domestic_violence": 0.05}, bars, both) == []  # not both
+    assert dropped_by_team_head(both, team, bars, add, ["domestic_violence"]) == ["domestic_violence"]
+    assert dropped_by_team_head(both, team, bars, add, []) == []  # a list named it
+    assert dropped_by_team_head(("domestic_violence",), team, bars, add, ["domestic_violence"]) == []
+    assert dropped_by_team_head(both, team, {}, add, ["domestic_violence"]) == []  # an older head file
+    assert dropped_by_team_head(both, {"self_harm": 0.9, "domestic_violence": 0.5}, bars, add, both) == []
+    # a public post of abuse: the other label is one the team's head does not read either
+    assert dropped_by_team_head(both, {"self_harm": 0.5, "domestic_violence": 0.02}, bars, add, both) == []
+    danger = ("domestic_violence", "imminent_danger")
+    assert dropped_by_team_head(danger, team, bars, add, danger) == []  # danger is never taken off, nor reads
 
 
 def test_a_p3_the_team_label_head_reads_well_past_its_bar_pages_p2() -> None:
