@@ -312,13 +312,8 @@ class Classifier:
                 Evidence(0, len(text), "imminent_danger", "model:team", f"P1, score {team['imminent_danger']:.2f}")
             )
         if team and self.model is not None:
-            only_model = [lb for lb in ordered if all(e.source.startswith("model:") for e in evidence if e.label == lb)]
-            bars = self.model.team_drop_bars
-            dropped = dropped_by_team_head(ordered, team, bars, self.model.team_label_bars, only_model)
-            if dropped:
-                ordered = tuple(lb for lb in ordered if lb not in dropped)
-                evidence = [e for e in evidence if e.label not in dropped]
-                reasons = (*reasons, *(f"{lb} left out: the team's label head reads {team[lb]:.2f}" for lb in dropped))
+            bars = (self.model.team_drop_bars, self.model.team_label_bars)
+            ordered, evidence, reasons = _swap(ordered, evidence, reasons, team, *bars)
         for h in rules.hits:
             if h.muted_by:
                 evidence.append(
@@ -373,6 +368,20 @@ def last_part(text: str, tail_from: int = TAIL_FROM) -> str | None:
     if m is not None and len(cut) - m.end() >= 40:
         cut = cut[m.end() :]
     return cut.strip() or None
+
+
+def _swap(
+    labels: tuple[str, ...], evidence: list[Evidence], reasons: tuple[str, ...], team: Mapping[str, float],
+    drop_bars: Mapping[str, float], add_bars: Mapping[str, float],
+) -> tuple[tuple[str, ...], list[Evidence], tuple[str, ...]]:
+    """Take off the labels `urgency.dropped_by_team_head` names, with their evidence; a reason says why."""
+    only_model = [lb for lb in labels if all(e.source.startswith("model:") for e in evidence if e.label == lb)]
+    dropped = dropped_by_team_head(labels, team, drop_bars, add_bars, only_model)
+    if not dropped:
+        return labels, evidence, reasons
+    why = tuple(f"{lb} left out: the team's label head reads {team[lb]:.2f}" for lb in dropped)
+    kept = tuple(lb for lb in labels if lb not in dropped)
+    return kept, [e for e in evidence if e.label not in dropped], (*reasons, *why)
 
 
 def _child_evidence(rules: RuleResult) -> list[Evidence]:

@@ -400,7 +400,8 @@ def added_by_team_head(
     rules: RuleResult,
 ) -> list[str]:
     """The labels the team's label head adds (classifiers/urgency_head.py `fit_labels`): those the public corpus
-    has no rows for (a toddler shut in a car in the heat, a child at an open window), where its score is over its
+    has no rows for (a toddler shut in a car in the heat, a child at an open window) or that the label model
+    misses in the team's kind of message (a farewell), where its score is over its
     bar, the label's own words are not explained away, and the urgency head reads a need too: alone it reads
     child protection into every parent's question that gives a child's age ("my son is 10 and keeps asking for a
     phone": 0.91). It labels; paging is decided as for any label."""
